@@ -1,0 +1,241 @@
+package dev.toxserver.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.toxserver.protocol.Base85;
+import dev.toxserver.protocol.Command;
+import dev.toxserver.protocol.Json;
+import dev.toxserver.protocol.Message;
+import dev.toxserver.protocol.Protocol;
+import dev.toxserver.protocol.ProtocolException;
+import dev.toxserver.protocol.Route;
+import dev.toxserver.protocol.Stream;
+import dev.toxserver.protocol.WireFormat;
+import dev.toxserver.transport.Wakeup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * A tox-server client: one DEALER socket, one request at a time.
+ *
+ * <p>The socket belongs to the thread that created the client, which must make every call except
+ * {@link #interrupt()}: that one may come from any thread (a ^C handler) and is handed to the owner
+ * through a {@link Wakeup}.
+ */
+public final class ToxServerClient implements AutoCloseable {
+  private final String endpoint;
+  private final int version;
+  private final ZContext context;
+  private final ZMQ.Socket socket;
+  private final Wakeup wakeup = new Wakeup();
+  private final ZMQ.Poller poller;
+  private volatile boolean interruptRequested;
+
+  /** A client that connects to {@code endpoint} (e.g. {@code tcp://localhost:9876}). */
+  public ToxServerClient(String endpoint) {
+    this(endpoint, Protocol.VERSION);
+  }
+
+  /**
+   * A client that announces protocol {@code version}: 1 behaves exactly like the original Python
+   * client (base85 OUTPUT); 2 and later receive OUTPUT as raw frames.
+   */
+  public ToxServerClient(String endpoint, int version) {
+    this.endpoint = endpoint;
+    this.version = version;
+    this.context = new ZContext(1);
+    this.socket = context.createSocket(SocketType.DEALER);
+    socket.setLinger(0);
+    socket.connect(endpoint);
+    this.poller = context.createPoller(2);
+    poller.register(socket, ZMQ.Poller.POLLIN);
+    poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+  }
+
+  /** Where this client connects. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Asks the server to cancel this client's RUN (INTERRUPT). Safe from any thread; the run then
+   * ends with the server's reply as usual.
+   */
+  public void interrupt() {
+    interruptRequested = true;
+    wakeup.wake();
+  }
+
+  /** PING: the server's health data ({@code time}, {@code tasks}, ...). */
+  public JsonNode ping(Duration timeout) throws ServerUnreachableException, ServerErrorException {
+    return expect(
+        call(Command.PING, Json.NODES.nullNode(), timeout, ClientListener.NONE), Command.PING);
+  }
+
+  /** QUIT: asks the server to finish its work and stop. */
+  public JsonNode quit(Duration timeout) throws ServerUnreachableException, ServerErrorException {
+    return expect(
+        call(Command.QUIT, Json.NODES.nullNode(), timeout, ClientListener.NONE), Command.QUIT);
+  }
+
+  /** CANCEL {"command": "RUN"}: cancels every client's runs; returns how many. */
+  public int cancelAll(Duration timeout) throws ServerUnreachableException, ServerErrorException {
+    JsonNode args = Json.NODES.objectNode().put("command", Command.RUN.name());
+    JsonNode reply =
+        expect(call(Command.CANCEL, args, timeout, ClientListener.NONE), Command.CANCEL);
+    return reply.path("cancelled").asInt();
+  }
+
+  /**
+   * RUN: runs the server's command with {@code args} appended, delivering output to {@code
+   * listener} as it arrives.
+   *
+   * @param timeout how long the server may stay silent (it heartbeats every timeout/2); null waits
+   *     forever
+   * @throws ServerErrorException when the server refused the run or it was cancelled while queued
+   */
+  public RunResult run(List<String> args, Duration timeout, ClientListener listener)
+      throws ServerUnreachableException, ServerErrorException {
+    ArrayNode list = Json.NODES.arrayNode();
+    args.forEach(list::add);
+    Message reply = call(Command.RUN, Json.NODES.objectNode().set("tox", list), timeout, listener);
+    JsonNode r = expect(reply, Command.RUN);
+    List<String> ran = new ArrayList<>();
+    r.path("args").forEach(a -> ran.add(a.asText()));
+    return new RunResult(r.path("returncode").asInt(), ran);
+  }
+
+  private static JsonNode expect(Message reply, Command expected) throws ServerErrorException {
+    if (reply.command() == Command.ERR) {
+      throw new ServerErrorException(
+          reply.args().path("message").asText(Json.toText(reply.args())));
+    }
+    if (reply.command() != expected) {
+      throw new ServerErrorException("Unexpected reply " + reply.command() + " to " + expected);
+    }
+    return reply.args();
+  }
+
+  /**
+   * Sends one request and waits for its final reply: anything but OUTPUT and HEARTBEAT, which go to
+   * the listener.
+   *
+   * @param timeout the longest silence accepted from the server; null waits forever
+   */
+  public Message call(Command command, JsonNode args, Duration timeout, ClientListener listener)
+      throws ServerUnreachableException {
+    interruptRequested = false;
+    boolean interruptSent = false;
+    Double seconds = timeout == null ? null : timeout.toMillis() / 1000.0;
+    send(Message.request(command, args, seconds), version);
+    long silenceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+    long lastHeard = System.nanoTime();
+    boolean heardAnything = false;
+    while (true) {
+      if (interruptRequested && !interruptSent) {
+        interruptSent = true;
+        JsonNode target = Json.NODES.objectNode().put("command", command.name());
+        send(Message.request(Command.INTERRUPT, target, seconds), version);
+      }
+      long waitMs = -1;
+      if (timeout != null) {
+        long left = silenceNanos - (System.nanoTime() - lastHeard);
+        if (left <= 0) {
+          throw new ServerUnreachableException(endpoint, timeout, heardAnything);
+        }
+        waitMs = Math.max(1, left / 1_000_000);
+      }
+      poller.poll(waitMs);
+      if (poller.pollin(1)) {
+        wakeup.clear();
+      }
+      while (true) {
+        Optional<Incoming> in = receive();
+        if (in.isEmpty()) {
+          break;
+        }
+        heardAnything = true;
+        lastHeard = System.nanoTime();
+        Message m = in.get().message();
+        switch (m.command()) {
+          case OUTPUT -> deliver(in.get(), listener);
+          case HEARTBEAT -> listener.heartbeat(m.args().path("state").textValue());
+          default -> {
+            if (interruptSent && m.command() == Command.ERR && isStrayInterruptError(m)) {
+              continue; // INTERRUPT raced the run's end: the run's own reply follows or came.
+            }
+            return m;
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isStrayInterruptError(Message m) {
+    return "Could not find task".equals(m.args().path("message").textValue());
+  }
+
+  private void deliver(Incoming in, ClientListener listener) {
+    JsonNode a = in.message().args();
+    Stream stream = Stream.byName(a.path("stream").asText()).orElse(Stream.STDOUT);
+    if (in.raw() != null) {
+      listener.output(stream, in.raw(), 0, in.raw().length);
+    } else {
+      byte[] data = Base85.decode(a.path("data").asText());
+      listener.output(stream, data, 0, data.length);
+    }
+  }
+
+  private void send(Message m, int speak) {
+    Message out = new Message(Route.NONE, m.command(), m.args(), m.timeout(), speak);
+    socket.sendMore(WireFormat.delimiter());
+    socket.send(WireFormat.body(out));
+  }
+
+  /** A reply with, for raw OUTPUT, the data frame that followed its JSON. */
+  private record Incoming(Message message, byte[] raw) {}
+
+  private Optional<Incoming> receive() {
+    byte[] first = socket.recv(ZMQ.DONTWAIT);
+    if (first == null) {
+      return Optional.empty();
+    }
+    List<byte[]> frames = new ArrayList<>(3);
+    frames.add(first);
+    while (socket.hasReceiveMore()) {
+      frames.add(socket.recv());
+    }
+    // A DEALER sees [empty, JSON] (+ [raw data] for raw OUTPUT).
+    int at = frames.get(0).length == 0 ? 1 : 0;
+    if (frames.size() <= at) {
+      return receive();
+    }
+    try {
+      Message m = WireFormat.parseBody(Route.NONE, frames.get(at));
+      byte[] raw = frames.size() > at + 1 ? frames.get(at + 1) : null;
+      return Optional.of(new Incoming(m, raw));
+    } catch (ProtocolException e) {
+      // A reply we cannot read is reported as an ERR so the caller sees why.
+      Message err =
+          new Message(
+              Route.NONE,
+              Command.ERR,
+              Json.NODES.objectNode().put("message", "Unreadable reply: " + e.getMessage()),
+              null,
+              1);
+      return Optional.of(new Incoming(err, null));
+    }
+  }
+
+  @Override
+  public void close() {
+    poller.close();
+    context.close();
+    wakeup.close();
+  }
+}

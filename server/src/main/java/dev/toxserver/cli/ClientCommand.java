@@ -1,0 +1,51 @@
+package dev.toxserver.cli;
+
+import dev.toxserver.client.ServerErrorException;
+import dev.toxserver.client.ServerUnreachableException;
+import dev.toxserver.client.ToxServerClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** The shared part of ping, quit and cancel: connect, ask once, print the answer. */
+abstract class ClientCommand implements Callable<Integer> {
+  /** How long ping, quit and cancel wait for the server unless -t says otherwise. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  @ParentCommand ToxServerCli parent;
+
+  @Mixin ConnectionOptions options;
+
+  @Spec CommandSpec spec;
+
+  /** Asks the server and returns what to print. */
+  abstract String ask(ToxServerClient client, Duration timeout)
+      throws ServerUnreachableException, ServerErrorException;
+
+  @Override
+  public Integer call() {
+    ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
+    Logging.configure(r.logLevel(), System.err);
+    if (r.port() == null) {
+      throw new ConnectionOptions.UsageError(
+          "No port given: use -p/--port or set TOX_SERVER_PORT.");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
+    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + r.port())) {
+      out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
+      return 0;
+    } catch (ServerUnreachableException e) {
+      err.println("tox-server: " + e.getMessage());
+      return ToxServerCli.EXIT_UNREACHABLE;
+    } catch (ServerErrorException e) {
+      err.println("tox-server: the server answered with an error: " + e.getMessage());
+      return 1;
+    }
+  }
+}

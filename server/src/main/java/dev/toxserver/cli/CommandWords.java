@@ -1,0 +1,62 @@
+package dev.toxserver.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a {@code --command} value into words the way a shell would split a simple command line —
+ * whitespace separates, quotes group, backslash escapes — and nothing more: no variables, globs or
+ * operators. The words then go to the OS directly.
+ */
+final class CommandWords {
+  private CommandWords() {}
+
+  static List<String> split(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote == '\'') {
+        if (c == '\'') {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (quote == '"') {
+        if (c == '"') {
+          quote = 0;
+        } else if (c == '\\'
+            && i + 1 < line.length()
+            && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) {
+          word.append(line.charAt(++i));
+        } else {
+          word.append(c);
+        }
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+      } else {
+        inWord = true;
+        if (c == '\'' || c == '"') {
+          quote = c;
+        } else if (c == '\\' && i + 1 < line.length()) {
+          word.append(line.charAt(++i));
+        } else {
+          word.append(c);
+        }
+      }
+    }
+    if (quote != 0) {
+      throw new IllegalArgumentException("unclosed " + quote + " quote in: " + line);
+    }
+    if (inWord) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.toxserver.cli;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.logging.Level;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every command takes, before or after the subcommand ({@code tox-server -p 9876 ping} and
+ * {@code tox-server ping -p 9876} both work). Each falls back to its environment variable.
+ */
+public final class ConnectionOptions {
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description = "TCP port of the server (env TOX_SERVER_PORT). Required.")
+  Integer port;
+
+  @Option(
+      names = {"-b", "--bind-host"},
+      paramLabel = "ADDR",
+      description =
+          "Address the server listens on (env TOX_SERVER_BIND_HOST; default 127.0.0.1). Anything"
+              + " but loopback lets every host that can reach the port run commands.")
+  String bindHost;
+
+  @Option(
+      names = {"-h", "--host"},
+      paramLabel = "HOST",
+      description = "Host the client commands connect to (env TOX_SERVER_HOST; default localhost).")
+  String host;
+
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "SECONDS",
+      description =
+          "Client commands: give up when the server is silent this long; the server heartbeats"
+              + " every timeout/2 (env TOX_SERVER_TIMEOUT; default 5 for ping, quit and cancel).")
+  Double timeout;
+
+  @Option(
+      names = {"-l", "--log-level"},
+      paramLabel = "LEVEL",
+      description =
+          "DEBUG, INFO, WARNING or ERROR; logs go to stderr (env TOX_SERVER_LOG_LEVEL; default INFO).")
+  String logLevel;
+
+  @Option(
+      names = "--help",
+      usageHelp = true,
+      description = "Show this help and exit. (-h is --host, as in the original tox-server.)")
+  boolean help;
+
+  /** Resolved settings: this command's options, then its parent's, then the environment. */
+  record Resolved(Integer port, String bindHost, String host, Duration timeout, Level logLevel) {}
+
+  static Resolved resolve(
+      ConnectionOptions own, ConnectionOptions parent, Map<String, String> env) {
+    Integer port = first(own.port, parent == null ? null : parent.port, null);
+    if (port == null && env.get("TOX_SERVER_PORT") != null) {
+      try {
+        port = Integer.parseInt(env.get("TOX_SERVER_PORT").trim());
+      } catch (NumberFormatException e) {
+        throw new UsageError(
+            "TOX_SERVER_PORT is not a port number: '" + env.get("TOX_SERVER_PORT") + "'");
+      }
+    }
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new UsageError("Port " + port + " is out of range (1-65535).");
+    }
+    String bind =
+        first(
+            own.bindHost, parent == null ? null : parent.bindHost, env.get("TOX_SERVER_BIND_HOST"));
+    String host = first(own.host, parent == null ? null : parent.host, env.get("TOX_SERVER_HOST"));
+    Double t = first(own.timeout, parent == null ? null : parent.timeout, null);
+    if (t == null
+        && env.get("TOX_SERVER_TIMEOUT") != null
+        && !env.get("TOX_SERVER_TIMEOUT").isBlank()) {
+      try {
+        t = Double.parseDouble(env.get("TOX_SERVER_TIMEOUT").trim());
+      } catch (NumberFormatException e) {
+        throw new UsageError(
+            "TOX_SERVER_TIMEOUT is not a number of seconds: '"
+                + env.get("TOX_SERVER_TIMEOUT")
+                + "'");
+      }
+    }
+    if (t != null && !(t > 0)) {
+      throw new UsageError("The timeout must be a positive number of seconds.");
+    }
+    String level =
+        first(
+            own.logLevel, parent == null ? null : parent.logLevel, env.get("TOX_SERVER_LOG_LEVEL"));
+    Level lvl;
+    try {
+      lvl = level == null ? Level.INFO : Logging.parseLevel(level);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
+    return new Resolved(
+        port,
+        bind == null ? "127.0.0.1" : bind,
+        host == null ? "localhost" : host,
+        t == null ? null : Duration.ofMillis((long) (t * 1000)),
+        lvl);
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** A problem with the command line or the environment: printed with the usage hint, exit 2. */
+  static final class UsageError extends RuntimeException {
+    UsageError(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package dev.toxserver.process;
+
+import dev.toxserver.protocol.Protocol;
+import dev.toxserver.protocol.Stream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One child process and the threads that serve it: a pump per output stream and a supervisor that
+ * waits for the exit, ends leftovers and reports the result.
+ *
+ * <p>The command runs without a shell (argv straight to the OS) in a session of its own when {@code
+ * setsid} is available, so that cancelling ends the whole tree — tox, pytest, its workers, and
+ * anything they daemonised — with SIGTERM, then SIGKILL after the grace period.
+ */
+public final class CommandRun {
+  private static final Logger LOG = Logger.getLogger("tox-server");
+  private static final Optional<Path> SETSID = Executables.onPath("setsid");
+
+  /** Environment every run gets unless the server's environment already sets it. */
+  static final Map<String, String> DEFAULT_ENV =
+      Map.of("PY_COLORS", "1", "FORCE_COLOR", "1", "PYTHONUNBUFFERED", "1");
+
+  private final String name;
+  private final Process process;
+  private final Duration grace;
+  private final CompletableFuture<Integer> result = new CompletableFuture<>();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final Pump stdout;
+  private final Pump stderr;
+
+  private CommandRun(String name, Process process, Duration grace, OutputSink sink) {
+    this.name = name;
+    this.process = process;
+    this.grace = grace;
+    this.stdout = new Pump(Stream.STDOUT, process.getInputStream(), sink);
+    this.stderr = new Pump(Stream.STDERR, process.getErrorStream(), sink);
+  }
+
+  /**
+   * Starts {@code argv} in {@code workdir}; output goes to {@code sink} from the pump threads.
+   *
+   * @param argv the resolved executable and its arguments, passed to the OS as they are
+   * @throws IOException when the OS cannot start it
+   */
+  public static CommandRun start(
+      String name, List<String> argv, Path workdir, Duration grace, OutputSink sink)
+      throws IOException {
+    List<String> full = new ArrayList<>();
+    SETSID.ifPresent(p -> full.add(p.toString()));
+    full.addAll(argv);
+    ProcessBuilder pb = new ProcessBuilder(full).directory(workdir.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = pb.environment();
+    DEFAULT_ENV.forEach(env::putIfAbsent);
+    CommandRun run = new CommandRun(name, pb.start(), grace, sink);
+    run.stdout.start(name + "-stdout");
+    run.stderr.start(name + "-stderr");
+    Thread supervisor = new Thread(run::supervise, name + "-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+    return run;
+  }
+
+  /** The child's pid. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Completes with the return code once the command has exited, its output is drained and no
+   * process of its tree is left. A death by signal N after {@link #cancel()} is reported as -N.
+   */
+  public CompletableFuture<Integer> result() {
+    return result;
+  }
+
+  /** Whether {@link #cancel()} was called. */
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  /** Ends the whole tree: SIGTERM now, SIGKILL after the grace period. Idempotent, non-blocking. */
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true)) {
+      Thread killer =
+          new Thread(() -> terminate(ProcessTree.members(process.toHandle())), name + "-killer");
+      killer.setDaemon(true);
+      killer.start();
+    }
+  }
+
+  /**
+   * SIGTERM to every process, then SIGKILL to whatever of the tree is still alive at the deadline.
+   */
+  private void terminate(List<ProcessHandle> members) {
+    if (members.isEmpty()) {
+      return;
+    }
+    LOG.fine(() -> name + ": SIGTERM to " + pids(members));
+    ProcessTree.signal(members, false);
+    long deadline = System.nanoTime() + grace.toNanos();
+    Set<ProcessHandle> all = new LinkedHashSet<>(members);
+    while (System.nanoTime() < deadline) {
+      all.addAll(ProcessTree.members(process.toHandle()));
+      all.removeIf(p -> !ProcessTree.isRunning(p));
+      if (all.isEmpty()) {
+        return;
+      }
+      sleepQuietly(5);
+    }
+    all.addAll(ProcessTree.members(process.toHandle()));
+    all.removeIf(p -> !ProcessTree.isRunning(p));
+    if (!all.isEmpty()) {
+      LOG.info(
+          () ->
+              name + ": still running after " + grace.toMillis() + " ms, SIGKILL to " + pids(all));
+      ProcessTree.signal(new ArrayList<>(all), true);
+    }
+  }
+
+  private void supervise() {
+    try {
+      int code = process.waitFor();
+      // Background processes that outlived the command must not keep the run (and the queue) open.
+      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
+      if (!leftovers.isEmpty()) {
+        LOG.info(() -> name + ": command exited; ending leftover processes " + pids(leftovers));
+        terminate(leftovers);
+      }
+      stdout.awaitEnd();
+      stderr.awaitEnd();
+      if (cancelled.get() && code > 128 && code < 128 + 65) {
+        code = -(code - 128); // the JDK reports a death by signal N as 128+N; the protocol as -N
+      }
+      result.complete(code);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  private static String pids(java.util.Collection<ProcessHandle> ps) {
+    return ps.stream().map(p -> Long.toString(p.pid())).toList().toString();
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Copies one stream to the sink, a read's worth at a time, so partial lines go out at once. */
+  private final class Pump implements Runnable {
+    private final Stream stream;
+    private final InputStream in;
+    private final OutputSink sink;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile boolean reading;
+    private volatile long readSince;
+
+    Pump(Stream stream, InputStream in, OutputSink sink) {
+      this.stream = stream;
+      this.in = in;
+      this.sink = sink;
+    }
+
+    void start(String threadName) {
+      Thread t = new Thread(this, threadName);
+      // Daemon only so a pump stuck on a pipe held by an escaped process can never keep the JVM up.
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void run() {
+      byte[] buf = new byte[Protocol.MAX_CHUNK_BYTES];
+      try {
+        while (true) {
+          readSince = System.nanoTime();
+          reading = true;
+          int n = in.read(buf, 0, buf.length);
+          reading = false;
+          if (n < 0) {
+            break;
+          }
+          if (n > 0) {
+            sink.write(stream, buf, n);
+          }
+        }
+      } catch (IOException e) {
+        LOG.log(Level.FINE, name + ": " + stream + " closed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        reading = false;
+        done.complete(null);
+      }
+    }
+
+    /**
+     * Waits for end of file. A pump waiting on a slow client is waited for as long as it takes; one
+     * stuck reading a pipe that nothing in the tree holds any more (a process escaped its session)
+     * is given up after a while, so the run still ends.
+     */
+    void awaitEnd() throws InterruptedException {
+      while (true) {
+        try {
+          done.get(200, TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          return;
+        } catch (java.util.concurrent.TimeoutException e) {
+          boolean stuck =
+              reading
+                  && System.nanoTime() - readSince > TimeUnit.SECONDS.toNanos(2)
+                  && ProcessTree.members(process.toHandle()).isEmpty();
+          if (stuck) {
+            LOG.warning(
+                name
+                    + ": "
+                    + stream
+                    + " is still held open by a process outside the run's tree; giving up on it");
+            return;
+          }
+        }
+      }
+    }
+  }
+}

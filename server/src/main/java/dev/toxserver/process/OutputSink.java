@@ -1,0 +1,14 @@
+package dev.toxserver.process;
+
+import dev.toxserver.protocol.Stream;
+
+/** Receives a run's output as it is read. May block: blocking here is how backpressure works. */
+@FunctionalInterface
+public interface OutputSink {
+  /**
+   * One chunk, {@code data[0..length)}; the array is reused after the call returns.
+   *
+   * @throws InterruptedException when the run is being abandoned
+   */
+  void write(Stream stream, byte[] data, int length) throws InterruptedException;
+}

@@ -1,0 +1,16 @@
+package dev.toxserver.server;
+
+import dev.toxserver.protocol.Route;
+import java.util.ArrayDeque;
+
+/** What the loop knows of one client: replies waiting to be sent and when it last got anything. */
+final class Peer {
+  final Route route;
+  final ArrayDeque<byte[][]> outbox = new ArrayDeque<>();
+  long lastSentNanos = System.nanoTime();
+  boolean blocked;
+
+  Peer(Route route) {
+    this.route = route;
+  }
+}
