@@ -25,12 +25,19 @@ import picocli.CommandLine.Spec;
           + " tox-server client (protocol v1).",
       ""
     },
-    subcommands = {ServeCommand.class, PingCommand.class, QuitCommand.class, CancelCommand.class},
+    subcommands = {
+      ServeCommand.class,
+      RunCommand.class,
+      PingCommand.class,
+      QuitCommand.class,
+      CancelCommand.class
+    },
     footer = {
       "",
       "Examples:",
       "  tox-server -p 9876 serve                 listen on 127.0.0.1:9876, run tox per request",
       "  tox-server -p 9876 serve --command 'pytest -q'",
+      "  tox-server -p 9876 run -- -e py312       run 'tox -e py312' on the server, output here",
       "  tox-server -p 9876 ping                  health check (JSON; exit 0 when up)",
       "  tox-server -p 9876 quit                  finish running work, then stop",
       "",
@@ -60,7 +67,7 @@ public final class ToxServerCli implements Callable<Integer> {
     spec.commandLine().getErr().println();
     spec.commandLine()
         .getErr()
-        .println("tox-server: a subcommand is required (serve, ping, quit, cancel).");
+        .println("tox-server: a subcommand is required (serve, run, ping, quit, cancel).");
     return 2;
   }
 
