@@ -1,0 +1,150 @@
+package dev.toxserver.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tox-server} as a real process: the CLI's main class in a JVM of its own, on the test class
+ * path, with the environment the test gives it.
+ */
+public final class CliProcess implements AutoCloseable {
+  public final Process process;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private final List<Thread> pumps = new ArrayList<>();
+
+  private CliProcess(Process process) {
+    this.process = process;
+    pumps.add(pump(process.getInputStream(), out, "cli-stdout"));
+    pumps.add(pump(process.getErrorStream(), err, "cli-stderr"));
+  }
+
+  /**
+   * Starts {@code tox-server ARGS} in {@code workdir} with {@code env} added to this JVM's
+   * environment.
+   */
+  public static CliProcess start(Path workdir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.toxserver.cli.ToxServerCli");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workdir.toFile());
+    pb.environment().remove("TOX_SERVER_PORT");
+    pb.environment().remove("TOX_SERVER_HOST");
+    pb.environment().remove("TOX_SERVER_COMMAND");
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return new CliProcess(pb.start());
+  }
+
+  public static CliProcess start(Path workdir, String... args) throws IOException {
+    return start(workdir, Map.of(), args);
+  }
+
+  private Thread pump(InputStream in, ByteArrayOutputStream sink, String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                  synchronized (this) {
+                    sink.write(buf, 0, n);
+                    notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // process gone
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  public synchronized String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  public synchronized byte[] stdoutBytes() {
+    return out.toByteArray();
+  }
+
+  public synchronized String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  public synchronized void awaitStdout(String text, Duration timeout) throws InterruptedException {
+    awaitText(true, text, timeout);
+  }
+
+  public synchronized void awaitStderr(String text, Duration timeout) throws InterruptedException {
+    awaitText(false, text, timeout);
+  }
+
+  private void awaitText(boolean stdout, String text, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(stdout ? stdout() : stderr()).contains(text)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(
+            "Timed out waiting for '" + text + "'\nstdout: " + stdout() + "\nstderr: " + stderr());
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  /** Waits for the exit (and for its output to be read); returns the exit code. */
+  public int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(
+          "Process still running after "
+              + timeout
+              + "\nstdout: "
+              + stdout()
+              + "\nstderr: "
+              + stderr());
+    }
+    for (Thread t : pumps) {
+      t.join(5000); // its output read to the end
+    }
+    return process.exitValue();
+  }
+
+  /** Sends a signal (e.g. "INT", "TERM") to the process. */
+  public void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .inheritIO()
+        .start()
+        .waitFor();
+  }
+
+  /** A TCP port nothing listens on right now. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}
