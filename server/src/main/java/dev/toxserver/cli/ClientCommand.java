@@ -30,14 +30,11 @@ abstract class ClientCommand implements Callable<Integer> {
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
     Logging.configure(r.logLevel(), System.err);
-    if (r.port() == null) {
-      throw new ConnectionOptions.UsageError(
-          "No port given: use -p/--port or set TOX_SERVER_PORT.");
-    }
+    int port = ConnectionOptions.clientPort(r);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
-    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + r.port())) {
+    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + port)) {
       out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
       return 0;
     } catch (ServerUnreachableException e) {

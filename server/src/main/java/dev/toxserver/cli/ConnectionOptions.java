@@ -13,7 +13,9 @@ public final class ConnectionOptions {
   @Option(
       names = {"-p", "--port"},
       paramLabel = "PORT",
-      description = "TCP port of the server (env TOX_SERVER_PORT). Required.")
+      description =
+          "TCP port of the server (env TOX_SERVER_PORT). Required. For serve, 0 picks a free"
+              + " port and logs it.")
   Integer port;
 
   @Option(
@@ -35,7 +37,7 @@ public final class ConnectionOptions {
       paramLabel = "SECONDS",
       description =
           "Client commands: give up when the server is silent this long; the server heartbeats"
-              + " every timeout/2 (env TOX_SERVER_TIMEOUT; default 5 for ping, quit and cancel).")
+              + " every timeout/2 (env TOX_SERVER_TIMEOUT; default 5).")
   Double timeout;
 
   @Option(
@@ -103,6 +105,18 @@ public final class ConnectionOptions {
         host == null ? "localhost" : host,
         t == null ? null : Duration.ofMillis((long) (t * 1000)),
         lvl);
+  }
+
+  /** The port a client connects to: given, and not 0. */
+  static int clientPort(Resolved r) {
+    if (r.port() == null) {
+      throw new UsageError("No port given: use -p/--port or set TOX_SERVER_PORT.");
+    }
+    if (r.port() == 0) {
+      throw new UsageError(
+          "Port 0 only means 'pick a free port' for serve; give the server's port.");
+    }
+    return r.port();
   }
 
   @SafeVarargs

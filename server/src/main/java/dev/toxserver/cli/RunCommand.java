@@ -57,15 +57,12 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
     Logging.configure(r.logLevel(), System.err);
-    if (r.port() == null) {
-      throw new ConnectionOptions.UsageError(
-          "No port given: use -p/--port or set TOX_SERVER_PORT.");
-    }
+    int port = ConnectionOptions.clientPort(r);
     PrintWriter err = spec.commandLine().getErr();
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream errOut = new FileOutputStream(FileDescriptor.err);
     String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
-    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + r.port())) {
+    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + port)) {
       AtomicInteger interrupts = new AtomicInteger();
       Signal.handle(
           new Signal("INT"),
