@@ -7,13 +7,15 @@ import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.protocol.Stream;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -210,11 +212,43 @@ public final class ServerBenchmark {
         System.getProperty("java.version"),
         String.join(" ", settings.serverJvmOptions()),
         jar);
+    double busy = cpuBusyFraction(Duration.ofMillis(500));
+    if (busy >= 0.2) {
+      // On a small machine another build running alongside moves every figure.
+      System.out.printf(
+          Locale.ROOT,
+          "WARNING: the machine is busy before we start (%.0f%% of its CPU time in use):"
+              + " the figures will be noisy.%n",
+          busy * 100);
+    }
     roundTripAndIdleMemory();
     Payload payload = Payload.write(scratch.resolve("payload.bin"), settings.payloadBytes());
     long fastPeak = throughput(payload);
     slowClientMemory(payload, fastPeak);
     cancelLatency();
+  }
+
+  /** The share of all CPUs' time spent busy over {@code window}; 0 where /proc/stat is missing. */
+  private static double cpuBusyFraction(Duration window) {
+    long[] before = cpuTimes();
+    sleepMillis(window.toMillis());
+    long[] after = cpuTimes();
+    long total = after[0] - before[0];
+    return total <= 0 ? 0 : 1.0 - (double) (after[1] - before[1]) / total;
+  }
+
+  /** Total and idle (idle + iowait) jiffies of all CPUs, from the first line of /proc/stat. */
+  private static long[] cpuTimes() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
   }
 
   // ---------------------------------------------------------------- 1 and 4a
@@ -344,7 +378,7 @@ public final class ServerBenchmark {
       rows.add(
           new Row(
               how + " throughput",
-              fmt("%.0f MiB/s = %.2fx pipe", best, ratio)
+              fmt("%.0f MiB/s = %.3fx pipe", best, ratio)
                   + (settings.throughputRepeats() > 1 ? fmt(" (worst %.0f)", worst) : ""),
               version == 2 ? ">= 0.3x pipe" : "> 15 MB/s (Python v1)",
               version == 2
@@ -774,13 +808,19 @@ public final class ServerBenchmark {
       MessageDigest sha = newSha256();
       SplittableRandom random = new SplittableRandom(0x70c5e7e7L);
       byte[] block = new byte[1 << 20];
-      try (OutputStream out = Files.newOutputStream(file)) {
+      try (FileChannel out =
+          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (long left = size; left > 0; left -= block.length) {
           random.nextBytes(block);
           int n = (int) Math.min(block.length, left);
-          out.write(block, 0, n);
+          ByteBuffer buf = ByteBuffer.wrap(block, 0, n);
+          while (buf.hasRemaining()) {
+            out.write(buf);
+          }
           sha.update(block, 0, n);
         }
+        // On disk before anything is timed, so that write-back does not compete with the runs.
+        out.force(true);
       }
       return new Payload(file, size, sha.digest());
     }
