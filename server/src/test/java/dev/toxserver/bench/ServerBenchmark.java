@@ -624,9 +624,12 @@ public final class ServerBenchmark {
             String.join(" ", command));
         return s;
       } catch (IOException e) {
-        // Most likely the free port we picked was taken before the server bound it.
-        last = e;
         s.close();
+        if (!s.logTail(20).contains("already in use")) {
+          throw e;
+        }
+        // The free port we picked was taken before the server bound it: pick another.
+        last = e;
       }
     }
     throw last;
