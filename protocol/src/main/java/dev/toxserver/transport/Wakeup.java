@@ -49,9 +49,15 @@ public final class Wakeup implements AutoCloseable {
     }
   }
 
-  /** Owner only: consumes pending wake-ups, after which {@link #wake()} signals again. */
+  /**
+   * Owner only: consumes pending wake-ups, after which {@link #wake()} signals again. Call it
+   * before looking at the handed-over work, so that work handed over meanwhile is either seen now
+   * or signalled anew.
+   */
   public void clear() {
-    pending.set(false);
+    // Drain first, then re-arm: re-arming first would let a wake() in between write a byte that
+    // the drain then swallows, leaving "pending" set with nothing to read, so that every later
+    // wake() is a no-op and the owner sleeps until some timeout.
     try {
       while (true) {
         drain.clear();
@@ -62,6 +68,7 @@ public final class Wakeup implements AutoCloseable {
     } catch (IOException e) {
       // Closed: nothing left to drain.
     }
+    pending.set(false);
   }
 
   @Override
