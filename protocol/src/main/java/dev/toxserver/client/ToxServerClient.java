@@ -44,6 +44,8 @@ public final class ToxServerClient implements AutoCloseable {
   /**
    * A client that announces protocol {@code version}: 1 behaves exactly like the original Python
    * client (base85 OUTPUT); 2 and later receive OUTPUT as raw frames.
+   *
+   * @throws IllegalArgumentException when the endpoint cannot be used (e.g. an unknown host name)
    */
   public ToxServerClient(String endpoint, int version) {
     this.endpoint = endpoint;
@@ -51,7 +53,22 @@ public final class ToxServerClient implements AutoCloseable {
     this.context = new ZContext(1);
     this.socket = context.createSocket(SocketType.DEALER);
     socket.setLinger(0);
-    socket.connect(endpoint);
+    if (endpoint.contains("[")) {
+      socket.setIPv6(true); // an IPv6 literal such as tcp://[::1]:9876
+    }
+    try {
+      socket.connect(endpoint);
+    } catch (RuntimeException e) {
+      context.close();
+      wakeup.close();
+      throw new IllegalArgumentException(
+          "Cannot connect to "
+              + endpoint
+              + ": "
+              + e.getMessage()
+              + ". Check -h/--host and -p/--port.",
+          e);
+    }
     this.poller = context.createPoller(2);
     poller.register(socket, ZMQ.Poller.POLLIN);
     poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);

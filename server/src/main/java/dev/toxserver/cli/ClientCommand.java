@@ -37,7 +37,7 @@ abstract class ClientCommand implements Callable<Integer> {
     try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + port)) {
       out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
       return 0;
-    } catch (ServerUnreachableException e) {
+    } catch (ServerUnreachableException | IllegalArgumentException e) {
       err.println("tox-server: " + e.getMessage());
       return ToxServerCli.EXIT_UNREACHABLE;
     } catch (ServerErrorException e) {

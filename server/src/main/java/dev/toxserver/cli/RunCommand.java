@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
       RunResult result =
           client.run(args, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(), listener);
       return result.shellExitCode();
-    } catch (ServerUnreachableException e) {
+    } catch (ServerUnreachableException | IllegalArgumentException e) {
       err.println("tox-server: " + e.getMessage());
       return ToxServerCli.EXIT_UNREACHABLE;
     } catch (ServerErrorException e) {

@@ -118,6 +118,12 @@ final class ServeCommand implements Callable<Integer> {
               + config.port()
               + " can run commands here. Use this only on a private network.");
     }
+    if (Runtime.version().feature() <= 21
+        && System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+      // Spawning with vfork skips the JDK's helper process: ~0.7 ms less per run here. (Later JDKs
+      // deprecate the setting; they keep their default.)
+      System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
     ToxServer server = new ToxServer(config);
     try {
       server.start();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -31,6 +32,9 @@ public final class CommandRun {
   private static final Logger LOG = Logger.getLogger("tox-server");
   private static final Optional<Path> SETSID = Executables.onPath("setsid");
 
+  /** How long output may keep coming after the exit before we look for who holds the pipes. */
+  private static final long DRAIN_MILLIS = 50;
+
   /** Environment every run gets unless the server's environment already sets it. */
   static final Map<String, String> DEFAULT_ENV =
       Map.of("PY_COLORS", "1", "FORCE_COLOR", "1", "PYTHONUNBUFFERED", "1");
@@ -39,12 +43,17 @@ public final class CommandRun {
   private final Process process;
   private final Duration grace;
   private final CompletableFuture<Integer> result = new CompletableFuture<>();
+  private final CompletableFuture<Void> treeGone = new CompletableFuture<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final Pump stdout;
   private final Pump stderr;
 
-  private CommandRun(String name, Process process, Duration grace, OutputSink sink) {
+  private final Executor threads;
+
+  private CommandRun(
+      String name, Process process, Duration grace, OutputSink sink, Executor threads) {
     this.name = name;
+    this.threads = threads;
     this.process = process;
     this.grace = grace;
     this.stdout = new Pump(Stream.STDOUT, process.getInputStream(), sink);
@@ -55,10 +64,17 @@ public final class CommandRun {
    * Starts {@code argv} in {@code workdir}; output goes to {@code sink} from the pump threads.
    *
    * @param argv the resolved executable and its arguments, passed to the OS as they are
+   * @param threads runs the pumps, the supervisor and the killer; it must start each task at once
+   *     (a cached pool: reusing threads keeps thread creation off every run's start)
    * @throws IOException when the OS cannot start it
    */
   public static CommandRun start(
-      String name, List<String> argv, Path workdir, Duration grace, OutputSink sink)
+      String name,
+      List<String> argv,
+      Path workdir,
+      Duration grace,
+      OutputSink sink,
+      Executor threads)
       throws IOException {
     List<String> full = new ArrayList<>();
     SETSID.ifPresent(p -> full.add(p.toString()));
@@ -67,12 +83,10 @@ public final class CommandRun {
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = pb.environment();
     DEFAULT_ENV.forEach(env::putIfAbsent);
-    CommandRun run = new CommandRun(name, pb.start(), grace, sink);
-    run.stdout.start(name + "-stdout");
-    run.stderr.start(name + "-stderr");
-    Thread supervisor = new Thread(run::supervise, name + "-supervisor");
-    supervisor.setDaemon(true);
-    supervisor.start();
+    CommandRun run = new CommandRun(name, pb.start(), grace, sink, threads);
+    threads.execute(run.stdout);
+    threads.execute(run.stderr);
+    threads.execute(run::supervise);
     return run;
   }
 
@@ -82,11 +96,21 @@ public final class CommandRun {
   }
 
   /**
-   * Completes with the return code once the command has exited, its output is drained and no
-   * process of its tree is left. A death by signal N after {@link #cancel()} is reported as -N.
+   * Completes with the return code once the command has exited and its output is drained, and no
+   * process of its tree still holds the output pipes. A death by signal N after {@link #cancel()}
+   * is reported as -N.
    */
   public CompletableFuture<Integer> result() {
     return result;
+  }
+
+  /**
+   * Completes after {@link #result()}, once no process of the tree is left at all: leftovers that
+   * let go of the pipes (daemons writing elsewhere) are ended after the result is known, so that
+   * the result is not delayed by the sweep; the next run must wait for this.
+   */
+  public CompletableFuture<Void> treeGone() {
+    return treeGone;
   }
 
   /** Whether {@link #cancel()} was called. */
@@ -97,10 +121,7 @@ public final class CommandRun {
   /** Ends the whole tree: SIGTERM now, SIGKILL after the grace period. Idempotent, non-blocking. */
   public void cancel() {
     if (cancelled.compareAndSet(false, true)) {
-      Thread killer =
-          new Thread(() -> terminate(ProcessTree.members(process.toHandle())), name + "-killer");
-      killer.setDaemon(true);
-      killer.start();
+      threads.execute(() -> terminate(ProcessTree.members(process.toHandle())));
     }
   }
 
@@ -136,23 +157,33 @@ public final class CommandRun {
   private void supervise() {
     try {
       int code = process.waitFor();
-      // Background processes that outlived the command must not keep the run (and the queue) open.
-      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
-      if (!leftovers.isEmpty()) {
-        LOG.info(() -> name + ": command exited; ending leftover processes " + pids(leftovers));
-        terminate(leftovers);
+      if (!(stdout.awaitEnd(DRAIN_MILLIS) && stderr.awaitEnd(DRAIN_MILLIS))) {
+        // Something still holds the pipes: background processes that outlived the command must
+        // not keep the run (and the queue) open.
+        List<ProcessHandle> holders = ProcessTree.members(process.toHandle());
+        if (!holders.isEmpty()) {
+          LOG.info(() -> name + ": command exited; ending leftover processes " + pids(holders));
+          terminate(holders);
+        }
+        stdout.awaitEnd();
+        stderr.awaitEnd();
       }
-      stdout.awaitEnd();
-      stderr.awaitEnd();
       if (cancelled.get() && code > 128 && code < 128 + 65) {
         code = -(code - 128); // the JDK reports a death by signal N as 128+N; the protocol as -N
       }
       result.complete(code);
+      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
+      if (!leftovers.isEmpty()) {
+        LOG.info(() -> name + ": ending leftover processes " + pids(leftovers));
+        terminate(leftovers);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.completeExceptionally(e);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
+    } finally {
+      treeGone.complete(null);
     }
   }
 
@@ -183,13 +214,6 @@ public final class CommandRun {
       this.sink = sink;
     }
 
-    void start(String threadName) {
-      Thread t = new Thread(this, threadName);
-      // Daemon only so a pump stuck on a pipe held by an escaped process can never keep the JVM up.
-      t.setDaemon(true);
-      t.start();
-    }
-
     @Override
     public void run() {
       byte[] buf = new byte[Protocol.MAX_CHUNK_BYTES];
@@ -213,6 +237,18 @@ public final class CommandRun {
       } finally {
         reading = false;
         done.complete(null);
+      }
+    }
+
+    /** Waits up to {@code millis} for end of file; true if it came. */
+    boolean awaitEnd(long millis) throws InterruptedException {
+      try {
+        done.get(millis, TimeUnit.MILLISECONDS);
+        return true;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return true;
+      } catch (java.util.concurrent.TimeoutException e) {
+        return false;
       }
     }
 

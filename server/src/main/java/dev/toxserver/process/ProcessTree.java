@@ -1,38 +1,140 @@
 package dev.toxserver.process;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The processes a run started: the command, everything below it, and (when the command leads its
  * own session, as runs started through {@code setsid} do) every process in that session — which
  * also catches daemonised grandchildren that were re-parented away from the tree.
+ *
+ * <p>One pass over {@code /proc} answers both questions; without {@code /proc} the JDK's view of
+ * the descendants is used.
  */
 public final class ProcessTree {
   private static final Path PROC = Path.of("/proc");
 
   private ProcessTree() {}
 
-  /** Live members of the tree rooted at {@code root}, the root first if it is alive. */
+  /** One line of /proc/PID/stat, the fields we need. */
+  private record Stat(long pid, char state, long ppid, long session) {
+    boolean running() {
+      return state != 'Z' && state != 'X';
+    }
+  }
+
+  /** Live, non-zombie members of the tree rooted at {@code root}, the root first if it runs. */
   public static List<ProcessHandle> members(ProcessHandle root) {
-    Map<Long, ProcessHandle> found = new LinkedHashMap<>();
-    if (root.isAlive()) {
-      found.put(root.pid(), root);
+    Map<Long, Stat> all = scan();
+    if (all == null) {
+      Set<ProcessHandle> found = new LinkedHashSet<>();
+      if (root.isAlive()) {
+        found.add(root);
+      }
+      root.descendants().forEach(found::add);
+      found.removeIf(p -> !isRunning(p));
+      return new ArrayList<>(found);
     }
-    root.descendants().forEach(p -> found.put(p.pid(), p));
-    for (long pid : sessionMembers(root.pid())) {
-      ProcessHandle.of(pid).ifPresent(p -> found.putIfAbsent(pid, p));
+    long rootPid = root.pid();
+    // A command not started through setsid shares the server's session, which must never be swept.
+    Stat self = all.get(ProcessHandle.current().pid());
+    boolean ownSession = self == null || self.session() != rootPid;
+    Map<Long, List<Long>> children = new HashMap<>();
+    for (Stat s : all.values()) {
+      children.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s.pid());
     }
-    found.values().removeIf(p -> !isRunning(p));
-    return new ArrayList<>(found.values());
+    Set<Long> pids = new LinkedHashSet<>();
+    if (all.containsKey(rootPid)) {
+      pids.add(rootPid);
+    }
+    // Descendants by parent links (the root's, if it still exists).
+    List<Long> frontier = new ArrayList<>(children.getOrDefault(rootPid, List.of()));
+    while (!frontier.isEmpty()) {
+      long pid = frontier.remove(frontier.size() - 1);
+      if (pids.add(pid)) {
+        frontier.addAll(children.getOrDefault(pid, List.of()));
+      }
+    }
+    if (ownSession) {
+      for (Stat s : all.values()) {
+        if (s.session() == rootPid) {
+          pids.add(s.pid());
+        }
+      }
+    }
+    List<ProcessHandle> result = new ArrayList<>();
+    for (long pid : pids) {
+      Stat s = all.get(pid);
+      if (s != null && s.running() && pid != ProcessHandle.current().pid()) {
+        ProcessHandle.of(pid).ifPresent(result::add);
+      }
+    }
+    return result;
+  }
+
+  /** Every process's stat, or null when /proc cannot be read. */
+  private static Map<Long, Stat> scan() {
+    if (!Files.isDirectory(PROC)) {
+      return null;
+    }
+    Map<Long, Stat> all = new HashMap<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
+      for (Path p : dir) {
+        String name = p.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        readStat(p.resolve("stat")).ifPresent(s -> all.put(s.pid(), s));
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return all;
+  }
+
+  /** Parses "pid (comm) state ppid pgrp session ..."; comm may hold spaces and parentheses. */
+  private static Optional<Stat> readStat(Path file) {
+    try {
+      byte[] b = Files.readAllBytes(file);
+      int close = b.length - 1;
+      while (close > 0 && b[close] != ')') {
+        close--;
+      }
+      int i = 0;
+      long pid = 0;
+      while (i < b.length && b[i] != ' ') {
+        pid = pid * 10 + (b[i++] - '0');
+      }
+      i = close + 2;
+      char state = (char) b[i];
+      i += 2;
+      long[] f = new long[3]; // ppid, pgrp, session
+      for (int k = 0; k < 3; k++) {
+        long v = 0;
+        boolean neg = false;
+        if (b[i] == '-') {
+          neg = true;
+          i++;
+        }
+        while (b[i] != ' ') {
+          v = v * 10 + (b[i++] - '0');
+        }
+        f[k] = neg ? -v : v;
+        i++;
+      }
+      return Optional.of(new Stat(pid, state, f[0], f[2]));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // the process ended while we looked
+    }
   }
 
   /**
@@ -44,60 +146,9 @@ public final class ProcessTree {
     if (!p.isAlive()) {
       return false;
     }
-    try {
-      String stat =
-          Files.readString(
-              PROC.resolve(Long.toString(p.pid())).resolve("stat"), StandardCharsets.US_ASCII);
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (IOException | RuntimeException e) {
-      return p.isAlive();
-    }
-  }
-
-  /**
-   * Pids whose session id is {@code sid}. Empty when /proc is missing or when {@code sid} is not a
-   * session of its own (a command not started through setsid shares the server's session, which
-   * must never be swept).
-   */
-  static List<Long> sessionMembers(long sid) {
-    List<Long> pids = new ArrayList<>();
-    if (!Files.isDirectory(PROC) || sid == ProcessHandle.current().pid()) {
-      return pids;
-    }
-    Optional<Long> ownSession = sessionOf(ProcessHandle.current().pid());
-    if (ownSession.isPresent() && ownSession.get() == sid) {
-      return pids;
-    }
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
-      for (Path p : dir) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        long pid = Long.parseLong(name);
-        if (sessionOf(pid).filter(s -> s == sid).isPresent()) {
-          pids.add(pid);
-        }
-      }
-    } catch (IOException e) {
-      // /proc unreadable: fall back to the descendants the JDK knows.
-    }
-    return pids;
-  }
-
-  /** The session id of {@code pid}, from /proc/PID/stat. */
-  static Optional<Long> sessionOf(long pid) {
-    try {
-      String stat =
-          Files.readString(
-              PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
-      // "pid (comm) state ppid pgrp session ..."; comm may hold spaces and parentheses.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Optional.of(Long.parseLong(f[3]));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return readStat(PROC.resolve(Long.toString(p.pid())).resolve("stat"))
+        .map(Stat::running)
+        .orElse(p.isAlive());
   }
 
   /** Sends SIGTERM ({@code force=false}) or SIGKILL to each process. */

@@ -40,6 +40,12 @@ final class RunTask {
   long startedNanos;
   CommandRun process;
 
+  /** The final reply was sent (or dropped, for a vanished client). */
+  boolean replied;
+
+  /** No process of the run's tree is left; only then may the next run start. */
+  boolean treeGone;
+
   /** The client is gone: output is discarded and the final reply is not sent. */
   volatile boolean abandoned;
 

@@ -30,8 +30,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.SocketType;
@@ -73,6 +77,23 @@ public final class ToxServer {
   private final OutputStream teeOut = new FileOutputStream(FileDescriptor.out);
   private final OutputStream teeErr = new FileOutputStream(FileDescriptor.err);
   private Thread loopThread;
+
+  /**
+   * Threads for the runs' pumps, supervisors and killers, reused from run to run. Daemons, so that
+   * a pump stuck on a pipe held by a process that escaped its run can never keep the JVM alive.
+   */
+  private final ExecutorService runThreads =
+      Executors.newCachedThreadPool(
+          new ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "tox-server-run-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
 
   // Loop thread only.
   private ZContext context;
@@ -265,13 +286,17 @@ public final class ToxServer {
       LOG.log(Level.FINE, "while closing the socket", e);
     }
     wakeup.close();
+    runThreads.shutdown();
   }
 
   private boolean finished() {
     if (!quitting && !stopping) {
       return false;
     }
-    boolean idle = runs.isEmpty() && peers.values().stream().allMatch(p -> p.outbox.isEmpty());
+    boolean idle =
+        runs.isEmpty()
+            && current == null
+            && peers.values().stream().allMatch(p -> p.outbox.isEmpty());
     if (idle) {
       return true;
     }
@@ -513,7 +538,12 @@ public final class ToxServer {
       try {
         task.process =
             CommandRun.start(
-                "run-" + task.id, argv, config.workdir(), config.killGrace(), sinkFor(task));
+                "run-" + task.id,
+                argv,
+                config.workdir(),
+                config.killGrace(),
+                sinkFor(task),
+                runThreads);
       } catch (IOException e) {
         failToStart(task, e.getMessage());
         continue;
@@ -526,6 +556,13 @@ public final class ToxServer {
         task.nextBeatNanos = task.startedNanos; // tell the client at once that it started
       }
       task.process.result().whenComplete((code, error) -> finishOutput(task, code, error));
+      task.process
+          .treeGone()
+          .whenComplete(
+              (v, error) -> {
+                inbox.add(() -> treeGone(task));
+                wakeup.wake();
+              });
     }
   }
 
@@ -617,9 +654,13 @@ public final class ToxServer {
     }
   }
 
+  /** The final reply is out; the next run may start once the tree is gone too. */
   private void endRun(RunTask task) {
-    current = null;
+    task.replied = true;
     runs.remove(task.route());
+    if (task.treeGone) {
+      current = null;
+    }
     double secs = (System.nanoTime() - task.startedNanos) / 1e9;
     String how;
     try {
@@ -634,6 +675,13 @@ public final class ToxServer {
             String.format(
                 "Finished %s: %s in %.2f s%s",
                 task, summary, secs, task.abandoned ? " (client gone, reply not sent)" : ""));
+  }
+
+  private void treeGone(RunTask task) {
+    task.treeGone = true;
+    if (task.replied && current == task) {
+      current = null;
+    }
   }
 
   // ---------------------------------------------------------------- sending

@@ -36,11 +36,12 @@ import java.util.stream.Collectors;
  * process, printed as a table of figures against their targets.
  *
  * <p>Run it with {@code server/bin/benchmark [--quick]} after {@code mvn -q package -DskipTests}.
- * Each scenario starts its own server the way the launcher does ({@code java -XX:+UseSerialGC -jar
- * tox-server.jar -p PORT serve --no-tee --command ...}) as a separate process, so its memory can be
- * read from {@code /proc/PID/status}; every server is stopped at the end, also on failure. The
- * verdicts are informational: the exit status is 1 only when something broke (output lost or
- * corrupted, a process outlived its cancellation, a scenario failed), 2 on a usage error.
+ * Each scenario starts its own server through the launcher, as users do ({@code bin/tox-server -p
+ * PORT serve --no-tee --command ...}, JVM options and start-up archive included) as a separate
+ * process (the launcher execs the JVM), so its memory can be read from {@code /proc/PID/status};
+ * every server is stopped at the end, also on failure. The verdicts are informational: the exit
+ * status is 1 only when something broke (output lost or corrupted, a process outlived its
+ * cancellation, a scenario failed), 2 on a usage error.
  *
  * <p>It lives in the test sources so that it stays out of the product jar; it is a plain program,
  * not a test, because its figures depend on the machine.
@@ -65,7 +66,7 @@ public final class ServerBenchmark {
     static Settings parse(String[] args) {
       boolean quick = false;
       int payload = 100;
-      List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+      List<String> jvm = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick" -> quick = true;
@@ -206,7 +207,7 @@ public final class ServerBenchmark {
   private void runAll() throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "tox-server benchmark: %s, %d CPUs, Java %s; server: java %s -jar %s%n",
+        "tox-server benchmark: %s, %d CPUs, Java %s; server: bin/tox-server (extra JVM options: '%s') on %s%n",
         settings.quick() ? "quick" : "full",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
@@ -680,23 +681,19 @@ public final class ServerBenchmark {
         String name, Path jar, List<String> jvmOptions, List<String> command, Path dir)
         throws IOException {
       int port = freePort();
+      // Through the launcher, as users start it: its JVM options and class-data-sharing archive.
       List<String> argv = new ArrayList<>();
-      argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      argv.addAll(jvmOptions);
+      argv.add(jar.getParent().getParent().resolve("bin/tox-server").toString());
       argv.addAll(
           List.of(
-              "-jar",
-              jar.toString(),
-              "-p",
-              Integer.toString(port),
-              "serve",
-              "--no-tee",
-              "--command",
-              shellQuote(command)));
+              "-p", Integer.toString(port), "serve", "--no-tee", "--command", shellQuote(command)));
       Path log = dir.resolve(name + "-" + port + ".log");
+      ProcessBuilder pb = new ProcessBuilder(argv);
+      pb.environment().put("TOX_SERVER_JAR", jar.toString());
+      pb.environment().put("TOX_SERVER_JAVA_OPTS", String.join(" ", jvmOptions));
+      pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
       Process p =
-          new ProcessBuilder(argv)
-              .directory(dir.toFile())
+          pb.directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -214,6 +214,12 @@ class ToxServerCliTest {
           .contains("No tox-server answered at tcp://localhost:" + port + " within 1 s")
           .contains("is it running?");
     }
+    try (CliProcess ping = CliProcess.start(dir, "-h", "no-such-host.invalid", "-p", "9", "ping")) {
+      assertThat(ping.waitFor(T)).isEqualTo(ToxServerCli.EXIT_UNREACHABLE);
+      assertThat(ping.stderr())
+          .contains("Cannot connect to tcp://no-such-host.invalid:9")
+          .doesNotContain("\tat ");
+    }
   }
 
   @Test

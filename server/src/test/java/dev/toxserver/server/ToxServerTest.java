@@ -416,6 +416,18 @@ class ToxServerTest {
   }
 
   @Test
+  void aDaemonThatLetGoOfTheOutputIsStillEndedBeforeTheNextRun() throws Exception {
+    Path pid = dir.resolve("daemon.pid");
+    try (ToxServerClient c = client()) {
+      assertThat(c.run(List.of("daemon", pid.toString()), T, new Recorder()).returncode()).isZero();
+      long daemon = Long.parseLong(Files.readString(pid).trim());
+      Recorder next = new Recorder();
+      assertThat(c.run(List.of("echo", "next"), T, next).returncode()).isZero();
+      assertThat(Await.running(daemon)).as("daemon once the next run has started").isFalse();
+    }
+  }
+
+  @Test
   void quitAnswersDoneLetsTheRunningRunFinishAndRefusesNewWork() throws Exception {
     Path release = dir.resolve("release");
     AsyncClient running = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
