@@ -44,6 +44,7 @@ public final class CommandRun {
   private final Duration grace;
   private final CompletableFuture<Integer> result = new CompletableFuture<>();
   private final CompletableFuture<Void> treeGone = new CompletableFuture<>();
+  private final AtomicBoolean sweepStarted = new AtomicBoolean();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final Pump stdout;
   private final Pump stderr;
@@ -105,11 +106,28 @@ public final class CommandRun {
   }
 
   /**
-   * Completes after {@link #result()}, once no process of the tree is left at all: leftovers that
-   * let go of the pipes (daemons writing elsewhere) are ended after the result is known, so that
-   * the result is not delayed by the sweep; the next run must wait for this.
+   * Ends whatever is left of the tree once the result is known — daemons that let go of the pipes,
+   * which did not delay the result — and completes when no process of it is left. The server calls
+   * this after sending the result, so the sweep costs the client nothing; the next run must wait
+   * for it.
    */
-  public CompletableFuture<Void> treeGone() {
+  public CompletableFuture<Void> endTree() {
+    if (sweepStarted.compareAndSet(false, true)) {
+      result.whenComplete(
+          (code, error) ->
+              threads.execute(
+                  () -> {
+                    try {
+                      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
+                      if (!leftovers.isEmpty()) {
+                        LOG.info(() -> name + ": ending leftover processes " + pids(leftovers));
+                        terminate(leftovers);
+                      }
+                    } finally {
+                      treeGone.complete(null);
+                    }
+                  }));
+    }
     return treeGone;
   }
 
@@ -172,18 +190,11 @@ public final class CommandRun {
         code = -(code - 128); // the JDK reports a death by signal N as 128+N; the protocol as -N
       }
       result.complete(code);
-      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
-      if (!leftovers.isEmpty()) {
-        LOG.info(() -> name + ": ending leftover processes " + pids(leftovers));
-        terminate(leftovers);
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.completeExceptionally(e);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
-    } finally {
-      treeGone.complete(null);
     }
   }
 
@@ -228,6 +239,7 @@ public final class CommandRun {
           }
           if (n > 0) {
             sink.write(stream, buf, n);
+            buf = new byte[Protocol.MAX_CHUNK_BYTES]; // the sink owns the last one now
           }
         }
       } catch (IOException e) {

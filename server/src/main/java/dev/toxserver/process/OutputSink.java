@@ -6,7 +6,8 @@ import dev.toxserver.protocol.Stream;
 @FunctionalInterface
 public interface OutputSink {
   /**
-   * One chunk, {@code data[0..length)}; the array is reused after the call returns.
+   * One chunk, {@code data[0..length)}. The array is the sink's from then on (the caller reads into
+   * a new one), so a full chunk can be passed on without a copy.
    *
    * @throws InterruptedException when the run is being abandoned
    */

@@ -40,11 +40,8 @@ final class RunTask {
   long startedNanos;
   CommandRun process;
 
-  /** The final reply was sent (or dropped, for a vanished client). */
-  boolean replied;
-
-  /** No process of the run's tree is left; only then may the next run start. */
-  boolean treeGone;
+  /** The client got a QUEUED heartbeat, so it hears STARTED as soon as the run starts. */
+  boolean toldQueued;
 
   /** The client is gone: output is discarded and the final reply is not sent. */
   volatile boolean abandoned;

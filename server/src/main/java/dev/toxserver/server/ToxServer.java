@@ -552,17 +552,11 @@ public final class ToxServer {
       task.startedNanos = System.nanoTime();
       current = task;
       LOG.info("Started " + task + " (pid " + task.process.pid() + "): " + String.join(" ", argv));
-      if (task.heartbeatNanos > 0) {
-        task.nextBeatNanos = task.startedNanos; // tell the client at once that it started
+      if (task.toldQueued) {
+        task.nextBeatNanos =
+            task.startedNanos; // a client told QUEUED learns at once that it started
       }
       task.process.result().whenComplete((code, error) -> finishOutput(task, code, error));
-      task.process
-          .treeGone()
-          .whenComplete(
-              (v, error) -> {
-                inbox.add(() -> treeGone(task));
-                wakeup.wake();
-              });
     }
   }
 
@@ -592,7 +586,7 @@ public final class ToxServer {
           raw
               ? new byte[][] {
                 WireFormat.rawOutputHeader(stream, req.timeout(), version),
-                java.util.Arrays.copyOf(data, length)
+                length == data.length ? data : java.util.Arrays.copyOf(data, length)
               }
               : new byte[][] {
                 WireFormat.outputBody(stream, data, 0, length, req.timeout(), version)
@@ -654,13 +648,16 @@ public final class ToxServer {
     }
   }
 
-  /** The final reply is out; the next run may start once the tree is gone too. */
+  /** The final reply is out: sweep what is left of the tree; the next run starts after that. */
   private void endRun(RunTask task) {
-    task.replied = true;
     runs.remove(task.route());
-    if (task.treeGone) {
-      current = null;
-    }
+    task.process
+        .endTree()
+        .whenComplete(
+            (v, error) -> {
+              inbox.add(() -> treeGone(task));
+              wakeup.wake();
+            });
     double secs = (System.nanoTime() - task.startedNanos) / 1e9;
     String how;
     try {
@@ -678,8 +675,7 @@ public final class ToxServer {
   }
 
   private void treeGone(RunTask task) {
-    task.treeGone = true;
-    if (task.replied && current == task) {
+    if (current == task) {
       current = null;
     }
   }
@@ -801,6 +797,7 @@ public final class ToxServer {
         a.put("now", System.currentTimeMillis() / 1000.0);
         a.put("state", t.state.name());
         send(t.request.respond(Command.HEARTBEAT, a));
+        t.toldQueued |= t.state == RunTask.State.QUEUED;
       }
       long period = asked ? Math.min(t.heartbeatNanos, PROBE_NANOS) : PROBE_NANOS;
       t.nextBeatNanos = now + period;
