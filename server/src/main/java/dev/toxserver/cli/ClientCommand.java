@@ -30,11 +30,10 @@ abstract class ClientCommand implements Callable<Integer> {
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
     Logging.configure(r.logLevel(), System.err);
-    int port = ConnectionOptions.clientPort(r);
+    String endpoint = r.clientEndpoint();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
-    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + port)) {
+    try (ToxServerClient client = new ToxServerClient(endpoint)) {
       out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
       return 0;
     } catch (ServerUnreachableException | IllegalArgumentException e) {

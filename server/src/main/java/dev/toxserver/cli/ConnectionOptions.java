@@ -54,7 +54,19 @@ public final class ConnectionOptions {
   boolean help;
 
   /** Resolved settings: this command's options, then its parent's, then the environment. */
-  record Resolved(Integer port, String bindHost, String host, Duration timeout, Level logLevel) {}
+  record Resolved(Integer port, String bindHost, String host, Duration timeout, Level logLevel) {
+    /** Where the client commands connect: {@code tcp://HOST:PORT}, with a real port. */
+    String clientEndpoint() {
+      if (port == null) {
+        throw new UsageError("No port given: use -p/--port or set TOX_SERVER_PORT.");
+      }
+      if (port == 0) {
+        throw new UsageError(
+            "Port 0 only means 'pick a free port' for serve; give the server's port.");
+      }
+      return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
 
   static Resolved resolve(
       ConnectionOptions own, ConnectionOptions parent, Map<String, String> env) {
@@ -105,18 +117,6 @@ public final class ConnectionOptions {
         host == null ? "localhost" : host,
         t == null ? null : Duration.ofMillis((long) (t * 1000)),
         lvl);
-  }
-
-  /** The port a client connects to: given, and not 0. */
-  static int clientPort(Resolved r) {
-    if (r.port() == null) {
-      throw new UsageError("No port given: use -p/--port or set TOX_SERVER_PORT.");
-    }
-    if (r.port() == 0) {
-      throw new UsageError(
-          "Port 0 only means 'pick a free port' for serve; give the server's port.");
-    }
-    return r.port();
   }
 
   @SafeVarargs

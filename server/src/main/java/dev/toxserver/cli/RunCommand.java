@@ -57,12 +57,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
     Logging.configure(r.logLevel(), System.err);
-    int port = ConnectionOptions.clientPort(r);
+    String endpoint = r.clientEndpoint();
     PrintWriter err = spec.commandLine().getErr();
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream errOut = new FileOutputStream(FileDescriptor.err);
-    String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
-    try (ToxServerClient client = new ToxServerClient("tcp://" + host + ":" + port)) {
+    try (ToxServerClient client = new ToxServerClient(endpoint)) {
       AtomicInteger interrupts = new AtomicInteger();
       Signal.handle(
           new Signal("INT"),

@@ -61,6 +61,26 @@ class ToxServerTest {
     return Files.readAllLines(log);
   }
 
+  /** Starts a run that keeps the server busy until {@code release} exists. */
+  private AsyncClient holdTheServerUntil(Path release) throws Exception {
+    AsyncClient run = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
+    run.recorder.awaitStdout("waiting for", T);
+    return run;
+  }
+
+  /** Starts a run (with heartbeats) and waits until the server says it is queued. */
+  private AsyncClient queued(String... args) throws Exception {
+    AsyncClient run =
+        AsyncClient.run(
+            server.endpoint,
+            Protocol.VERSION,
+            List.of(args),
+            Duration.ofMillis(400),
+            new Recorder());
+    run.recorder.awaitHeartbeat("QUEUED", T);
+    return run;
+  }
+
   @Test
   void pingReportsTimeTasksAndWhereItRuns() throws Exception {
     try (ToxServerClient c = client()) {
@@ -166,8 +186,7 @@ class ToxServerTest {
   @Test
   void runsQueueInArrivalOrderAndHeartbeatQueuedThenStarted() throws Exception {
     Path release = dir.resolve("release");
-    AsyncClient first = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
-    first.recorder.awaitStdout("waiting for", T);
+    AsyncClient first = holdTheServerUntil(release);
     Recorder r2 = new Recorder();
     AsyncClient second =
         AsyncClient.run(
@@ -177,14 +196,7 @@ class ToxServerTest {
             Duration.ofMillis(400),
             r2);
     r2.awaitHeartbeat("QUEUED", T);
-    AsyncClient third =
-        AsyncClient.run(
-            server.endpoint,
-            Protocol.VERSION,
-            List.of("echo", "third"),
-            Duration.ofMillis(400),
-            new Recorder());
-    third.recorder.awaitHeartbeat("QUEUED", T);
+    AsyncClient third = queued("echo", "third");
     try (ToxServerClient c = client()) {
       assertThat(c.ping(T).get("tasks").asInt()).isEqualTo(3);
     }
@@ -221,16 +233,8 @@ class ToxServerTest {
   @Test
   void interruptOfAQueuedRunAnswersCancelledAndLeavesOthersAlone() throws Exception {
     Path release = dir.resolve("release");
-    AsyncClient first = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
-    first.recorder.awaitStdout("waiting for", T);
-    AsyncClient queued =
-        AsyncClient.run(
-            server.endpoint,
-            Protocol.VERSION,
-            List.of("echo", "never"),
-            Duration.ofMillis(400),
-            new Recorder());
-    queued.recorder.awaitHeartbeat("QUEUED", T);
+    AsyncClient first = holdTheServerUntil(release);
+    AsyncClient queued = queued("echo", "never");
     queued.interrupt();
     assertThatThrownBy(() -> queued.await(T))
         .isInstanceOf(ServerErrorException.class)
@@ -253,8 +257,7 @@ class ToxServerTest {
   @Test
   void interruptOnlyTouchesTheSendersOwnRun() throws Exception {
     Path release = dir.resolve("release");
-    AsyncClient first = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
-    first.recorder.awaitStdout("waiting for", T);
+    AsyncClient first = holdTheServerUntil(release);
     try (RawClient other = new RawClient(server.endpoint)) {
       other.send("{\"command\": \"INTERRUPT\", \"args\": {\"command\": \"RUN\"}}");
       assertThat(other.receive(T).args().get("message").asText()).isEqualTo("Could not find task");
@@ -267,16 +270,8 @@ class ToxServerTest {
   @Test
   void cancelCancelsEveryClientsRunsAndCountsThem() throws Exception {
     Path release = dir.resolve("release");
-    AsyncClient started = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
-    started.recorder.awaitStdout("waiting for", T);
-    AsyncClient queued =
-        AsyncClient.run(
-            server.endpoint,
-            Protocol.VERSION,
-            List.of("echo", "never"),
-            Duration.ofMillis(400),
-            new Recorder());
-    queued.recorder.awaitHeartbeat("QUEUED", T);
+    AsyncClient started = holdTheServerUntil(release);
+    AsyncClient queued = queued("echo", "never");
     try (ToxServerClient c = client()) {
       assertThat(c.cancelAll(T)).isEqualTo(2);
     }
@@ -430,8 +425,7 @@ class ToxServerTest {
   @Test
   void quitAnswersDoneLetsTheRunningRunFinishAndRefusesNewWork() throws Exception {
     Path release = dir.resolve("release");
-    AsyncClient running = AsyncClient.run(server.endpoint, List.of("wait-for", release.toString()));
-    running.recorder.awaitStdout("waiting for", T);
+    AsyncClient running = holdTheServerUntil(release);
     try (ToxServerClient c = client()) {
       assertThat(c.quit(T).asText()).isEqualTo("DONE");
       assertThatThrownBy(() -> c.run(List.of("echo"), T, new Recorder()))
