@@ -553,8 +553,7 @@ public final class ToxServer {
       current = task;
       LOG.info("Started " + task + " (pid " + task.process.pid() + "): " + String.join(" ", argv));
       if (task.toldQueued) {
-        task.nextBeatNanos =
-            task.startedNanos; // a client told QUEUED learns at once that it started
+        heartbeat(task); // a client told QUEUED learns at once, before any output, that it started
       }
       task.process.result().whenComplete((code, error) -> finishOutput(task, code, error));
     }
@@ -783,6 +782,14 @@ public final class ToxServer {
     task.output.clear(); // unblock the pumps at once; later chunks are discarded by the sink
   }
 
+  private void heartbeat(RunTask t) {
+    ObjectNode a = Json.NODES.objectNode();
+    a.put("now", System.currentTimeMillis() / 1000.0);
+    a.put("state", t.state.name());
+    send(t.request.respond(Command.HEARTBEAT, a));
+    t.toldQueued |= t.state == RunTask.State.QUEUED;
+  }
+
   private void heartbeats() {
     long now = System.nanoTime();
     for (RunTask t : new ArrayList<>(runs.values())) {
@@ -793,11 +800,7 @@ public final class ToxServer {
       boolean asked = t.heartbeatNanos > 0;
       boolean silent = now - peer.lastSentNanos >= PROBE_NANOS;
       if ((asked || silent) && peer.outbox.isEmpty() && !peer.blocked) {
-        ObjectNode a = Json.NODES.objectNode();
-        a.put("now", System.currentTimeMillis() / 1000.0);
-        a.put("state", t.state.name());
-        send(t.request.respond(Command.HEARTBEAT, a));
-        t.toldQueued |= t.state == RunTask.State.QUEUED;
+        heartbeat(t);
       }
       long period = asked ? Math.min(t.heartbeatNanos, PROBE_NANOS) : PROBE_NANOS;
       t.nextBeatNanos = now + period;
