@@ -154,8 +154,15 @@ public final class CommandRun {
     ProcessTree.signal(members, false);
     long deadline = System.nanoTime() + grace.toNanos();
     Set<ProcessHandle> all = new LinkedHashSet<>(members);
-    while (System.nanoTime() < deadline) {
-      all.addAll(ProcessTree.members(process.toHandle()));
+    for (int round = 1; System.nanoTime() < deadline; round++) {
+      if (round % 20 == 0) {
+        // Now and then look for processes forked since (a shell's exit trap, say): a full /proc
+        // pass costs about a millisecond, a liveness check of the known ones far less.
+        List<ProcessHandle> late = ProcessTree.members(process.toHandle());
+        late.removeAll(all);
+        ProcessTree.signal(late, false);
+        all.addAll(late);
+      }
       all.removeIf(p -> !ProcessTree.isRunning(p));
       if (all.isEmpty()) {
         return;

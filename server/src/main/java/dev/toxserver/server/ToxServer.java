@@ -316,6 +316,9 @@ public final class ToxServer {
     if (blocked) {
       return 1; // a client fell behind: retry soon (ROUTER has no per-peer writability to poll)
     }
+    if (current != null && current.abandoned && !current.output.isEmpty()) {
+      return 0; // output of a vanished client to discard, so its pumps can go on
+    }
     long next = Long.MAX_VALUE;
     for (RunTask t : runs.values()) {
       next = Math.min(next, t.nextBeatNanos);
@@ -779,7 +782,7 @@ public final class ToxServer {
     LOG.warning("The client of " + task + " went away; cancelling it");
     task.abandoned = true;
     cancel(task);
-    task.output.clear(); // unblock the pumps at once; later chunks are discarded by the sink
+    // Its queued output is discarded by forwardRunOutput, which must still see the final reply.
   }
 
   private void heartbeat(RunTask t) {

@@ -508,6 +508,23 @@ class ToxServerTest {
   }
 
   @Test
+  void aClientThatVanishesWhileItsOutputIsBackedUpFreesTheQueue() throws Exception {
+    Path big = Files.write(dir.resolve("big.bin"), randomBytesWithAnsiAndBadUtf8(32 << 20, 5));
+    try (RawClient reader = new RawClient(server.endpoint, 1)) {
+      reader.send(
+          "{\"command\": \"RUN\", \"args\": {\"tox\": [\"cat\", \""
+              + big
+              + "\"]}, \"version\": 1}");
+      assertThat(reader.receive(T).command()).isEqualTo(Command.OUTPUT);
+    } // gone, with megabytes still to send
+    try (ToxServerClient c = client()) {
+      Recorder next = new Recorder();
+      assertThat(c.run(List.of("echo", "next"), T, next).returncode()).isZero();
+      assertThat(next.stdout()).isEqualTo("next\n");
+    }
+  }
+
+  @Test
   void aCommandThatCannotStartIsReportedToTheClient() throws Exception {
     Path gone = dir.resolve("gone-tox");
     Files.writeString(gone, "#!/bin/sh\necho hi\n");
