@@ -106,6 +106,21 @@ class ToxServerCliTest {
   }
 
   @Test
+  void teeMirrorsRunOutputOnTheServersOwnStreamsByDefault() throws Exception {
+    int port = CliProcess.freePort();
+    try (CliProcess server =
+        CliProcess.start(dir, "-p", Integer.toString(port), "serve", "--command", fakeTox())) {
+      server.awaitStderr("^C to exit", T);
+      try (CliProcess run =
+          CliProcess.start(dir, "-p", Integer.toString(port), "run", "--", "exit", "3")) {
+        assertThat(run.waitFor(T)).isEqualTo(3);
+      }
+      server.awaitStdout("exiting with 3\n", T);
+      server.awaitStderr("to stderr\n", T);
+    }
+  }
+
+  @Test
   void sigtermStopsTheServerAndEndsTheRunningTree() throws Exception {
     int port = CliProcess.freePort();
     Path child = dir.resolve("child.pid");
