@@ -28,8 +28,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
-    Logging.configure(r.logLevel(), System.err);
+    ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     String endpoint = r.clientEndpoint();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

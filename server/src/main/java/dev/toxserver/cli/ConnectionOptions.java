@@ -119,6 +119,13 @@ public final class ConnectionOptions {
         lvl);
   }
 
+  /** What every subcommand does first: resolve its settings and turn logging on. */
+  static Resolved setUp(ConnectionOptions own, ToxServerCli parent) {
+    Resolved r = resolve(own, parent.options, parent.env);
+    Logging.configure(r.logLevel(), System.err);
+    return r;
+  }
+
   @SafeVarargs
   private static <T> T first(T... values) {
     for (T v : values) {

@@ -55,8 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
-    Logging.configure(r.logLevel(), System.err);
+    ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     String endpoint = r.clientEndpoint();
     PrintWriter err = spec.commandLine().getErr();
     OutputStream out = new FileOutputStream(FileDescriptor.out);

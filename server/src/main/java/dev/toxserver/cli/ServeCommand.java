@@ -78,8 +78,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConnectionOptions.Resolved r = ConnectionOptions.resolve(options, parent.options, parent.env);
-    Logging.configure(r.logLevel(), System.err);
+    ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     if (r.port() == null) {
       throw new ConnectionOptions.UsageError(
           "No port given: use -p/--port or set TOX_SERVER_PORT.");

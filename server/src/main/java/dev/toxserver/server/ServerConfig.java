@@ -45,19 +45,9 @@ public record ServerConfig(
     workdir = workdir.toAbsolutePath().normalize();
   }
 
-  /** A copy with tee set. */
-  public ServerConfig withTee(boolean value) {
-    return new ServerConfig(bindHost, port, command, workdir, value, killGrace, maxMessageBytes);
-  }
-
   /** A copy with the kill grace period set. */
   public ServerConfig withKillGrace(Duration value) {
     return new ServerConfig(bindHost, port, command, workdir, tee, value, maxMessageBytes);
-  }
-
-  /** A copy with the message size limit set. */
-  public ServerConfig withMaxMessageBytes(int value) {
-    return new ServerConfig(bindHost, port, command, workdir, tee, killGrace, value);
   }
 
   /** Whether the bind address is a loopback one. */
