@@ -118,11 +118,7 @@ public final class CommandRun {
               threads.execute(
                   () -> {
                     try {
-                      List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
-                      if (!leftovers.isEmpty()) {
-                        LOG.info(() -> name + ": ending leftover processes " + pids(leftovers));
-                        terminate(leftovers);
-                      }
+                      endLeftovers("ending leftover processes");
                     } finally {
                       treeGone.complete(null);
                     }
@@ -185,11 +181,7 @@ public final class CommandRun {
       if (!(stdout.awaitEnd(DRAIN_MILLIS) && stderr.awaitEnd(DRAIN_MILLIS))) {
         // Something still holds the pipes: background processes that outlived the command must
         // not keep the run (and the queue) open.
-        List<ProcessHandle> holders = ProcessTree.members(process.toHandle());
-        if (!holders.isEmpty()) {
-          LOG.info(() -> name + ": command exited; ending leftover processes " + pids(holders));
-          terminate(holders);
-        }
+        endLeftovers("command exited; ending leftover processes");
         stdout.awaitEnd();
         stderr.awaitEnd();
       }
@@ -202,6 +194,15 @@ public final class CommandRun {
       result.completeExceptionally(e);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
+    }
+  }
+
+  /** Ends (SIGTERM, then SIGKILL) whatever of the tree is still running, logging {@code why}. */
+  private void endLeftovers(String why) {
+    List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
+    if (!leftovers.isEmpty()) {
+      LOG.info(() -> name + ": " + why + " " + pids(leftovers));
+      terminate(leftovers);
     }
   }
 
@@ -246,7 +247,9 @@ public final class CommandRun {
           }
           if (n > 0) {
             sink.write(stream, buf, n);
-            buf = new byte[Protocol.MAX_CHUNK_BYTES]; // the sink owns the last one now
+            if (n == buf.length) {
+              buf = new byte[Protocol.MAX_CHUNK_BYTES]; // the sink may have kept a full one
+            }
           }
         }
       } catch (IOException e) {

@@ -6,8 +6,9 @@ import dev.toxserver.protocol.Stream;
 @FunctionalInterface
 public interface OutputSink {
   /**
-   * One chunk, {@code data[0..length)}. The array is the sink's from then on (the caller reads into
-   * a new one), so a full chunk can be passed on without a copy.
+   * One chunk, {@code data[0..length)}. When the chunk fills the whole array the sink may keep the
+   * array (the caller then reads into a new one), so a full chunk goes on without a copy; otherwise
+   * the caller reuses the array after the call returns.
    *
    * @throws InterruptedException when the run is being abandoned
    */
