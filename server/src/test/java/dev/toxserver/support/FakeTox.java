@@ -1,7 +1,12 @@
 package dev.toxserver.support;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,12 +17,29 @@ import java.util.List;
 public final class FakeTox {
   private FakeTox() {}
 
-  /** The script's path. */
-  public static Path script() {
+  private static Path extracted;
+
+  /**
+   * The script's path. Inside a jar (the bridge's tests use this module's test-jar) it is copied to
+   * a temporary file first.
+   */
+  public static synchronized Path script() {
+    URL url = FakeTox.class.getResource("/fake-tox");
     try {
-      return Path.of(FakeTox.class.getResource("/fake-tox").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+      if ("file".equals(url.getProtocol())) {
+        return Path.of(url.toURI());
+      }
+      if (extracted == null) {
+        Path copy = Files.createTempFile("fake-tox", ".sh");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+          Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        extracted = copy;
+      }
+      return extracted;
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("Cannot read the fake-tox script at " + url, e);
     }
   }
 
