@@ -1,6 +1,5 @@
 /**
- * The host-side bridge. It depends on the protocol module's client library only, never on server
- * internals. Its commands ({@code bridge run}, {@code watch}, {@code stdio}) are the subject of the
- * next issues.
+ * The host-side bridge's commands: {@code bridge run}, {@code bridge watch} and the client commands
+ * shared with {@code tox-server}; {@code --local} embeds a server.
  */
 package dev.toxserver.bridge;

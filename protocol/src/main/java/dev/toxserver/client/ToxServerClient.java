@@ -81,7 +81,8 @@ public final class ToxServerClient implements AutoCloseable {
 
   /**
    * Asks the server to cancel this client's RUN (INTERRUPT). Safe from any thread; the run then
-   * ends with the server's reply as usual.
+   * ends with the server's reply as usual. Called before the request is sent, it cancels that
+   * request as soon as it is sent; it is forgotten when the request ends.
    */
   public void interrupt() {
     interruptRequested = true;
@@ -118,9 +119,26 @@ public final class ToxServerClient implements AutoCloseable {
    */
   public RunResult run(List<String> args, Duration timeout, ClientListener listener)
       throws ServerUnreachableException, ServerErrorException {
+    return run(args, timeout, timeout, listener);
+  }
+
+  /**
+   * RUN, asking the server for heartbeats every {@code heartbeatWindow}/2 while giving up only
+   * after {@code timeout} of silence: a short window tells the listener early whether the run is
+   * still queued behind another client's.
+   */
+  public RunResult run(
+      List<String> args, Duration timeout, Duration heartbeatWindow, ClientListener listener)
+      throws ServerUnreachableException, ServerErrorException {
     ArrayNode list = Json.NODES.arrayNode();
     args.forEach(list::add);
-    Message reply = call(Command.RUN, Json.NODES.objectNode().set("tox", list), timeout, listener);
+    Message reply =
+        call(
+            Command.RUN,
+            Json.NODES.objectNode().set("tox", list),
+            timeout,
+            heartbeatWindow,
+            listener);
     JsonNode r = expect(reply, Command.RUN);
     List<String> ran = new ArrayList<>();
     r.path("args").forEach(a -> ran.add(a.asText()));
@@ -146,9 +164,36 @@ public final class ToxServerClient implements AutoCloseable {
    */
   public Message call(Command command, JsonNode args, Duration timeout, ClientListener listener)
       throws ServerUnreachableException {
-    interruptRequested = false;
+    return call(command, args, timeout, timeout, listener);
+  }
+
+  /**
+   * As {@link #call(Command, JsonNode, Duration, ClientListener)}, but the request's own {@code
+   * timeout} (which sets the server's heartbeat period to half of it) is {@code heartbeatWindow}.
+   */
+  public Message call(
+      Command command,
+      JsonNode args,
+      Duration timeout,
+      Duration heartbeatWindow,
+      ClientListener listener)
+      throws ServerUnreachableException {
+    try {
+      return exchange(command, args, timeout, heartbeatWindow, listener);
+    } finally {
+      interruptRequested = false; // an interrupt concerns the request in flight, not the next one
+    }
+  }
+
+  private Message exchange(
+      Command command,
+      JsonNode args,
+      Duration timeout,
+      Duration heartbeatWindow,
+      ClientListener listener)
+      throws ServerUnreachableException {
     boolean interruptSent = false;
-    Double seconds = timeout == null ? null : timeout.toMillis() / 1000.0;
+    Double seconds = heartbeatWindow == null ? null : heartbeatWindow.toMillis() / 1000.0;
     send(Message.request(command, args, seconds), version);
     long silenceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
     long lastHeard = System.nanoTime();

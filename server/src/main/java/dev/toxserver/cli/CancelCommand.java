@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
           + " one's whole process tree is ended. Prints {\"cancelled\": N}.",
       ""
     })
-final class CancelCommand extends ClientCommand {
+public final class CancelCommand extends ClientCommand {
   @Override
   String ask(ToxServerClient client, Duration timeout)
       throws ServerUnreachableException, ServerErrorException {

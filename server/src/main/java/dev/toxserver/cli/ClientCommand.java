@@ -12,11 +12,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** The shared part of ping, quit and cancel: connect, ask once, print the answer. */
-abstract class ClientCommand implements Callable<Integer> {
+public abstract class ClientCommand implements Callable<Integer> {
   /** How long ping, quit and cancel wait for the server unless -t says otherwise. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  @ParentCommand ToxServerCli parent;
+  @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
 
@@ -36,10 +36,10 @@ abstract class ClientCommand implements Callable<Integer> {
       out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
       return 0;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
-      err.println("tox-server: " + e.getMessage());
-      return ToxServerCli.EXIT_UNREACHABLE;
+      err.println(parent.name() + ": " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
     } catch (ServerErrorException e) {
-      err.println("tox-server: the server answered with an error: " + e.getMessage());
+      err.println(parent.name() + ": the server answered with an error: " + e.getMessage());
       return 1;
     }
   }

@@ -8,10 +8,10 @@ import java.util.List;
  * whitespace separates, quotes group, backslash escapes — and nothing more: no variables, globs or
  * operators. The words then go to the OS directly.
  */
-final class CommandWords {
+public final class CommandWords {
   private CommandWords() {}
 
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean inWord = false;

@@ -10,6 +10,17 @@ import picocli.CommandLine.Option;
  * {@code tox-server ping -p 9876} both work). Each falls back to its environment variable.
  */
 public final class ConnectionOptions {
+  /** Values given programmatically (null = not given), as if parsed from a command line. */
+  public static ConnectionOptions given(
+      Integer port, String host, Double timeout, String logLevel) {
+    ConnectionOptions o = new ConnectionOptions();
+    o.port = port;
+    o.host = host;
+    o.timeout = timeout;
+    o.logLevel = logLevel;
+    return o;
+  }
+
   @Option(
       names = {"-p", "--port"},
       paramLabel = "PORT",
@@ -54,9 +65,10 @@ public final class ConnectionOptions {
   boolean help;
 
   /** Resolved settings: this command's options, then its parent's, then the environment. */
-  record Resolved(Integer port, String bindHost, String host, Duration timeout, Level logLevel) {
+  public record Resolved(
+      Integer port, String bindHost, String host, Duration timeout, Level logLevel) {
     /** Where the client commands connect: {@code tcp://HOST:PORT}, with a real port. */
-    String clientEndpoint() {
+    public String clientEndpoint() {
       if (port == null) {
         throw new UsageError("No port given: use -p/--port or set TOX_SERVER_PORT.");
       }
@@ -120,8 +132,13 @@ public final class ConnectionOptions {
   }
 
   /** What every subcommand does first: resolve its settings and turn logging on. */
-  static Resolved setUp(ConnectionOptions own, ToxServerCli parent) {
-    Resolved r = resolve(own, parent.options, parent.env);
+  /** This command's settings, without touching logging (start-up fast paths). */
+  public static Resolved resolve(ConnectionOptions own, CliRoot root) {
+    return resolve(own, root.options(), root.env());
+  }
+
+  public static Resolved setUp(ConnectionOptions own, CliRoot root) {
+    Resolved r = resolve(own, root.options(), root.env());
     Logging.configure(r.logLevel(), System.err);
     return r;
   }
@@ -137,8 +154,8 @@ public final class ConnectionOptions {
   }
 
   /** A problem with the command line or the environment: printed with the usage hint, exit 2. */
-  static final class UsageError extends RuntimeException {
-    UsageError(String message) {
+  public static final class UsageError extends RuntimeException {
+    public UsageError(String message) {
       super(message);
     }
   }

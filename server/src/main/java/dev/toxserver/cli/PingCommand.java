@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
           + " did not within the timeout — usable as a docker-compose healthcheck.",
       ""
     })
-final class PingCommand extends ClientCommand {
+public final class PingCommand extends ClientCommand {
   @Override
   String ask(ToxServerClient client, Duration timeout)
       throws ServerUnreachableException, ServerErrorException {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
           + " accepted finish, then exits 0.",
       ""
     })
-final class QuitCommand extends ClientCommand {
+public final class QuitCommand extends ClientCommand {
   @Override
   String ask(ToxServerClient client, Duration timeout)
       throws ServerUnreachableException, ServerErrorException {

@@ -1,21 +1,12 @@
 package dev.toxserver.cli;
 
-import dev.toxserver.client.ClientListener;
-import dev.toxserver.client.RunResult;
-import dev.toxserver.client.ServerErrorException;
-import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
-import dev.toxserver.protocol.Stream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
   /** How long a run may hear nothing from the server (it heartbeats every half of this). */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  @ParentCommand ToxServerCli parent;
+  @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
 
@@ -57,43 +48,22 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     String endpoint = r.clientEndpoint();
-    PrintWriter err = spec.commandLine().getErr();
-    OutputStream out = new FileOutputStream(FileDescriptor.out);
-    OutputStream errOut = new FileOutputStream(FileDescriptor.err);
+    TerminalRun.Settings settings =
+        new TerminalRun.Settings(
+            parent.name(), r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(), false, false);
     try (ToxServerClient client = new ToxServerClient(endpoint)) {
-      AtomicInteger interrupts = new AtomicInteger();
-      Signal.handle(
-          new Signal("INT"),
-          s -> {
-            if (interrupts.incrementAndGet() == 1) {
-              err.println();
-              err.println("Cancelling run with the server. ^C again to exit.");
-              err.flush();
-              client.interrupt();
-            } else {
-              Runtime.getRuntime().halt(130);
-            }
-          });
-      ClientListener listener =
-          new ClientListener() {
-            @Override
-            public void output(Stream stream, byte[] data, int offset, int length) {
-              try {
-                (stream == Stream.STDOUT ? out : errOut).write(data, offset, length);
-              } catch (IOException e) {
-                // Our own stdout is gone (e.g. a closed pipe): nothing left to show it on.
-              }
-            }
-          };
-      RunResult result =
-          client.run(args, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(), listener);
-      return result.shellExitCode();
-    } catch (ServerUnreachableException | IllegalArgumentException e) {
-      err.println("tox-server: " + e.getMessage());
-      return ToxServerCli.EXIT_UNREACHABLE;
-    } catch (ServerErrorException e) {
-      err.println("tox-server: " + e.getMessage());
-      return 1;
+      TerminalRun run =
+          new TerminalRun(
+              client,
+              settings,
+              new FileOutputStream(FileDescriptor.out),
+              new FileOutputStream(FileDescriptor.err),
+              () -> {});
+      Signal.handle(new Signal("INT"), s -> run.interrupt());
+      return run.execute(args).exitCode();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(parent.name() + ": " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
     }
   }
 }

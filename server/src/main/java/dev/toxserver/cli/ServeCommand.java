@@ -83,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new ConnectionOptions.UsageError(
           "No port given: use -p/--port or set TOX_SERVER_PORT.");
     }
-    String line = command != null ? command : parent.env.getOrDefault("TOX_SERVER_COMMAND", "tox");
+    String line =
+        command != null ? command : parent.env().getOrDefault("TOX_SERVER_COMMAND", "tox");
     List<String> words;
     try {
       words = CommandWords.split(line);

@@ -44,9 +44,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 ok, 1 error reported by the server or start-up failure, 2 usage error,"
           + " 69 server unreachable."
     })
-public final class ToxServerCli implements Callable<Integer> {
-  /** Exit code when no server answered within the timeout (sysexits EX_UNAVAILABLE). */
-  public static final int EXIT_UNREACHABLE = 69;
+public final class ToxServerCli implements Callable<Integer>, CliRoot {
 
   @Mixin ConnectionOptions options;
 
@@ -59,6 +57,21 @@ public final class ToxServerCli implements Callable<Integer> {
 
   ToxServerCli(Map<String, String> env) {
     this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "tox-server";
+  }
+
+  @Override
+  public ConnectionOptions options() {
+    return options;
+  }
+
+  @Override
+  public Map<String, String> env() {
+    return env;
   }
 
   @Override

@@ -224,13 +224,13 @@ class ToxServerCliTest {
   void clientCommandsGiveUpOnAnAbsentServerWithAClearMessage() throws Exception {
     int port = CliProcess.freePort();
     try (CliProcess ping = CliProcess.start(dir, "-p", Integer.toString(port), "-t", "1", "ping")) {
-      assertThat(ping.waitFor(T)).isEqualTo(ToxServerCli.EXIT_UNREACHABLE);
+      assertThat(ping.waitFor(T)).isEqualTo(ExitCodes.UNREACHABLE);
       assertThat(ping.stderr())
           .contains("No tox-server answered at tcp://localhost:" + port + " within 1 s")
           .contains("is it running?");
     }
     try (CliProcess ping = CliProcess.start(dir, "-h", "no-such-host.invalid", "-p", "9", "ping")) {
-      assertThat(ping.waitFor(T)).isEqualTo(ToxServerCli.EXIT_UNREACHABLE);
+      assertThat(ping.waitFor(T)).isEqualTo(ExitCodes.UNREACHABLE);
       assertThat(ping.stderr())
           .contains("Cannot connect to tcp://no-such-host.invalid:9")
           .doesNotContain("\tat ");

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.toxserver.client.RunResult;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.support.Recorder;
+import dev.toxserver.support.SampleProject;
 import dev.toxserver.support.TestServer;
 import dev.toxserver.support.Tools;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,40 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ToxEndToEndTest {
   @TempDir Path dir;
 
-  static Path sampleProject() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("examples/sample-project"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException(
-          "examples/sample-project not found above " + Path.of("").toAbsolutePath());
-    }
-    return p.resolve("examples/sample-project");
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path rel = from.relativize(f);
-        if (rel.toString().startsWith(".tox") || rel.toString().contains("__pycache__")) {
-          continue;
-        }
-        Path target = to.resolve(rel.toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-  }
-
   @Test
   void toxRunsTheSampleProjectsTestsAndReportsPassAndFail() throws Exception {
     Path tox = Tools.tox();
     Path project = dir.resolve("project");
-    copyTree(sampleProject(), project);
+    SampleProject.copyTo(project);
     try (TestServer server = TestServer.start(List.of(tox.toString()), project);
         ToxServerClient client = new ToxServerClient(server.endpoint)) {
       Recorder pass = new Recorder();

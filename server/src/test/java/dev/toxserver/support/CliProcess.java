@@ -35,12 +35,18 @@ public final class CliProcess implements AutoCloseable {
    */
   public static CliProcess start(Path workdir, Map<String, String> env, String... args)
       throws IOException {
+    return startMain("dev.toxserver.cli.ToxServerCli", workdir, env, args);
+  }
+
+  /** Starts {@code mainClass ARGS} (e.g. the bridge's) the same way. */
+  public static CliProcess startMain(
+      String mainClass, Path workdir, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.toxserver.cli.ToxServerCli");
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workdir.toFile());
     pb.environment().remove("TOX_SERVER_PORT");
@@ -83,6 +89,10 @@ public final class CliProcess implements AutoCloseable {
 
   public synchronized byte[] stdoutBytes() {
     return out.toByteArray();
+  }
+
+  public synchronized byte[] stderrBytes() {
+    return err.toByteArray();
   }
 
   public synchronized String stderr() {

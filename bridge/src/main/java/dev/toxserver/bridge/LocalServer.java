@@ -1,0 +1,76 @@
+package dev.toxserver.bridge;
+
+import dev.toxserver.process.Executables;
+import dev.toxserver.process.ProcessTree;
+import dev.toxserver.server.ServerConfig;
+import dev.toxserver.server.ServerStartException;
+import dev.toxserver.server.ToxServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code --local}: the same server as {@code tox-server serve}, in this process, on a free loopback
+ * port, so the whole workflow works without a container.
+ */
+final class LocalServer implements AutoCloseable {
+  /** The server's logger, held so that its level setting cannot be garbage-collected. */
+  private static final Logger SERVER_LOG = Logger.getLogger("tox-server");
+
+  private final ToxServer server;
+  private final String endpoint;
+
+  private LocalServer(ToxServer server, String endpoint) {
+    this.server = server;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Starts a server that runs {@code command} (plus each run's arguments) in {@code workdir}.
+   *
+   * @throws ServerStartException when it cannot start; a missing tox is explained with how to get
+   *     it
+   */
+  static LocalServer start(List<String> command, Path workdir, Level logLevel)
+      throws ServerStartException {
+    if (command.equals(List.of("tox")) && Executables.onPath("tox").isEmpty()) {
+      throw new ServerStartException(
+          "tox is not installed on this machine, so --local has nothing to run. Install it"
+              + " (sudo apt-get install tox, or pip install tox), or run another command with"
+              + " --command, e.g. --command 'python3 -m unittest'.");
+    }
+    if (logLevel.intValue() >= Level.INFO.intValue()) {
+      // The server's own progress lines ("Started run-1 ...") would only clutter the terminal.
+      SERVER_LOG.setLevel(Level.WARNING);
+    }
+    ToxServer server = new ToxServer(ServerConfig.local(command, workdir));
+    String endpoint = server.start();
+    return new LocalServer(server, endpoint);
+  }
+
+  /** Where clients reach it: {@code tcp://127.0.0.1:PORT}. */
+  String endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Ends every process this JVM started, at once (SIGKILL to each run's whole tree): for a second
+   * ^C, which exits without waiting for the server's orderly cancel.
+   */
+  static void killRunsNow() {
+    ProcessHandle.current()
+        .children()
+        .forEach(child -> ProcessTree.signal(ProcessTree.members(child), true));
+  }
+
+  /** Cancels its runs (their trees end), then stops. */
+  @Override
+  public void close() {
+    server.stop();
+    if (!server.awaitTermination(server.config().killGrace().plus(Duration.ofSeconds(5)))) {
+      killRunsNow();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.toxserver.bridge;
+
+import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.CommandWords;
+import dev.toxserver.cli.ConnectionOptions;
+import dev.toxserver.cli.ExitCodes;
+import dev.toxserver.cli.Logging;
+import dev.toxserver.cli.TerminalRun;
+import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.server.ServerStartException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
+
+/** {@code bridge run [--local] [-- TOX_ARGS...]}: one run, shown live in this terminal. */
+@Command(
+    name = "run",
+    sortOptions = false,
+    description = {
+      "Run tox on the server with TOX_ARGS and show its output here as it arrives, byte for byte:"
+          + " stdout to stdout, stderr to stderr. Ends with a summary line on stderr ([DONE] or"
+          + " [FAIL]) and exits with tox's exit code (128+N when signal N ended it).",
+      "^C cancels the run on the server (its whole process tree ends) and exits with the run's"
+          + " code; a second ^C exits at once (130). A run waiting behind another client's for"
+          + " over 2 s says 'Command RUN is queued'.",
+      ""
+    })
+final class RunCommand implements Callable<Integer> {
+  /** How long the server may stay silent (it heartbeats every 2 s) before we give up. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  @ParentCommand CliRoot parent;
+
+  @Mixin ConnectionOptions options;
+
+  @Option(
+      names = "--local",
+      description =
+          "No container: start a server in this process on a free loopback port, running tox"
+              + " (or --command) in this directory, and use it. -p and -h are not needed.")
+  boolean local;
+
+  @Option(
+      names = "--command",
+      paramLabel = "CMD",
+      description =
+          "With --local: the program and leading arguments to run instead of tox, split like a"
+              + " shell splits words (no shell runs it), e.g. --command 'python3 -m unittest'.")
+  String command;
+
+  @Parameters(
+      paramLabel = "TOX_ARGS",
+      description =
+          "Arguments for tox, after '--'. Everything after the first '--' is passed on as is,"
+              + " including a second '--' (tox's own separator before test-runner arguments).")
+  List<String> args = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    return run(parent, options, local, command, args);
+  }
+
+  /** The whole command, shared by picocli and the start-up fast path ({@link QuickRun}). */
+  static int run(
+      CliRoot root, ConnectionOptions own, boolean local, String command, List<String> args) {
+    ConnectionOptions.Resolved r = ConnectionOptions.resolve(own, root);
+    if (local || !r.logLevel().equals(Level.INFO)) {
+      // Only then can anything log; setting up java.util.logging costs a plain run ~25 ms.
+      Logging.configure(r.logLevel(), System.err);
+    }
+    PrintStream err =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    if (command != null && !local) {
+      throw new ConnectionOptions.UsageError(
+          "--command only applies with --local; a server runs the command it was started with.");
+    }
+    LocalServer server = null;
+    String endpoint;
+    if (local) {
+      List<String> words = command == null ? List.of("tox") : CommandWords.split(command);
+      try {
+        server = LocalServer.start(words, Path.of(""), r.logLevel());
+      } catch (ServerStartException e) {
+        err.println(root.name() + ": " + e.getMessage());
+        return ExitCodes.ERROR;
+      }
+      endpoint = server.endpoint();
+    } else {
+      endpoint = r.clientEndpoint();
+    }
+    TerminalRun.Settings settings =
+        new TerminalRun.Settings(
+            root.name(),
+            r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(),
+            true,
+            Terminal.colorOnStderr(root.env()));
+    try (LocalServer embedded = server;
+        ToxServerClient client = new ToxServerClient(endpoint)) {
+      TerminalRun run =
+          new TerminalRun(
+              client,
+              settings,
+              new FileOutputStream(FileDescriptor.out),
+              new FileOutputStream(FileDescriptor.err),
+              embedded == null ? () -> {} : LocalServer::killRunsNow);
+      Signal.handle(new Signal("INT"), s -> run.interrupt());
+      return run.execute(args).exitCode();
+    } catch (IllegalArgumentException e) {
+      err.println(root.name() + ": " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
+    }
+  }
+}
