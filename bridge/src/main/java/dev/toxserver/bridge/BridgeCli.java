@@ -43,10 +43,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  bridge -p 9876 run -- -e py312 -- -k test_login   run 'tox -e py312 -- -k test_login'",
-      "  bridge -p 9876 watch src tests -- -e py312        rerun after every change",
-      "  bridge run --local                                 no container: a server in-process",
-      "  bridge -p 9876 ping                                is the server up? (exit 0 when it is)",
+      "  bridge -p 9876 run -- -e py312 -- -k login   tox -e py312 -- -k login, there",
+      "  bridge -p 9876 watch -- -e py312             the same after every save",
+      "  bridge run --local                           no container: tox right here",
+      "  bridge -p 9876 ping                          is the server up? (exit 0)",
       "",
       "Exit codes: a run exits with its command's code (128+N for signal N); 1 the server refused,"
           + " 2 usage error, 69 server unreachable, 130 interrupted."

@@ -100,11 +100,25 @@ record QuickRun(
     String host;
     Double timeout;
     String logLevel;
+    final java.util.Set<String> given = new java.util.HashSet<>();
+
+    private static String canonical(String name) {
+      return switch (name) {
+        case "-p" -> "--port";
+        case "-h" -> "--host";
+        case "-t" -> "--timeout";
+        case "-l" -> "--log-level";
+        default -> name;
+      };
+    }
 
     /** False for anything the fast path does not handle (picocli will, or will explain). */
     boolean set(String name, String value) {
       if (value.startsWith("-") && !isNumber(value)) {
         return false; // e.g. '-p --help': leave the error message to picocli
+      }
+      if (!given.add(canonical(name))) {
+        return false; // given twice: picocli says that is an error
       }
       switch (name) {
         case "-p", "--port" -> {

@@ -30,14 +30,6 @@ public final class ConnectionOptions {
   Integer port;
 
   @Option(
-      names = {"-b", "--bind-host"},
-      paramLabel = "ADDR",
-      description =
-          "Address the server listens on (env TOX_SERVER_BIND_HOST; default 127.0.0.1). Anything"
-              + " but loopback lets every host that can reach the port run commands.")
-  String bindHost;
-
-  @Option(
       names = {"-h", "--host"},
       paramLabel = "HOST",
       description = "Host the client commands connect to (env TOX_SERVER_HOST; default localhost).")
@@ -65,8 +57,7 @@ public final class ConnectionOptions {
   boolean help;
 
   /** Resolved settings: this command's options, then its parent's, then the environment. */
-  public record Resolved(
-      Integer port, String bindHost, String host, Duration timeout, Level logLevel) {
+  public record Resolved(Integer port, String host, Duration timeout, Level logLevel) {
     /** Where the client commands connect: {@code tcp://HOST:PORT}, with a real port. */
     public String clientEndpoint() {
       if (port == null) {
@@ -94,9 +85,6 @@ public final class ConnectionOptions {
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageError("Port " + port + " is out of range (1-65535).");
     }
-    String bind =
-        first(
-            own.bindHost, parent == null ? null : parent.bindHost, env.get("TOX_SERVER_BIND_HOST"));
     String host = first(own.host, parent == null ? null : parent.host, env.get("TOX_SERVER_HOST"));
     Double t = first(own.timeout, parent == null ? null : parent.timeout, null);
     if (t == null
@@ -125,7 +113,6 @@ public final class ConnectionOptions {
     }
     return new Resolved(
         port,
-        bind == null ? "127.0.0.1" : bind,
         host == null ? "localhost" : host,
         t == null ? null : Duration.ofMillis((long) (t * 1000)),
         lvl);

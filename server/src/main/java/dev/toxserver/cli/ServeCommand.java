@@ -37,6 +37,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions options;
 
+  @Mixin BindOption bind;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -103,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config =
         new ServerConfig(
-            r.bindHost(),
+            BindOption.resolve(bind, parent.bind, parent.env()),
             r.port(),
             words,
             workdir == null ? Path.of("") : workdir,

@@ -48,6 +48,8 @@ public final class ToxServerCli implements Callable<Integer>, CliRoot {
 
   @Mixin ConnectionOptions options;
 
+  @Mixin BindOption bind;
+
   @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
   boolean version;
 
