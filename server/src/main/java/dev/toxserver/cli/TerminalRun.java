@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +55,7 @@ public final class TerminalRun {
   private final OutputStream err;
   private final Runnable beforeForcedExit;
   private final AtomicInteger interrupts = new AtomicInteger();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
 
   /**
    * @param out where the command's stdout goes, unbuffered (e.g. {@code new
@@ -93,6 +95,21 @@ public final class TerminalRun {
     }
   }
 
+  /**
+   * Cancels the run for a reason other than ^C (e.g. files changed and it will be restarted),
+   * saying why on stderr. Safe from any thread; a second call does nothing.
+   */
+  public void cancel(String why) {
+    if (cancelled.compareAndSet(false, true)) {
+      message(why);
+      client.interrupt();
+    }
+  }
+
+  private boolean wasCancelled() {
+    return interrupts.get() > 0 || cancelled.get();
+  }
+
   /** Runs the server's command with {@code args} appended and shows it; returns how it ended. */
   public Outcome execute(List<String> args) {
     long started = System.nanoTime();
@@ -123,15 +140,15 @@ public final class TerminalRun {
         settings.timeout().compareTo(HEARTBEAT_WINDOW) < 0 ? settings.timeout() : HEARTBEAT_WINDOW;
     try {
       RunResult result = client.run(args, settings.timeout(), window, listener);
-      boolean cancelled = interrupts.get() > 0;
+      boolean cancelled = wasCancelled();
       Outcome outcome = new Outcome(result.shellExitCode(), cancelled, true);
       summary(outcome, result.returncode(), System.nanoTime() - started);
       return outcome;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       message(settings.program() + ": " + e.getMessage());
-      return new Outcome(ExitCodes.UNREACHABLE, interrupts.get() > 0, false);
+      return new Outcome(ExitCodes.UNREACHABLE, wasCancelled(), false);
     } catch (ServerErrorException e) {
-      if (interrupts.get() > 0) {
+      if (wasCancelled()) {
         message("The run was cancelled before it started.");
         return new Outcome(ExitCodes.INTERRUPTED, true, false);
       }
