@@ -38,9 +38,19 @@ public final class CliProcess implements AutoCloseable {
     return startMain("dev.toxserver.cli.ToxServerCli", workdir, env, args);
   }
 
-  /** Starts {@code mainClass ARGS} (e.g. the bridge's) the same way. */
+  /** Starts {@code mainClass ARGS} (e.g. the bridge's) the same way, stdin from /dev/null. */
   public static CliProcess startMain(
       String mainClass, Path workdir, Map<String, String> env, String... args) throws IOException {
+    return startMain(mainClass, workdir, env, false, args);
+  }
+
+  /**
+   * Starts {@code mainClass ARGS}; with {@code stdinPipe} the test types into {@link #stdin()},
+   * otherwise stdin is /dev/null.
+   */
+  public static CliProcess startMain(
+      String mainClass, Path workdir, Map<String, String> env, boolean stdinPipe, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
@@ -53,7 +63,9 @@ public final class CliProcess implements AutoCloseable {
     pb.environment().remove("TOX_SERVER_HOST");
     pb.environment().remove("TOX_SERVER_COMMAND");
     pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (!stdinPipe) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     return new CliProcess(pb.start());
   }
 
@@ -91,6 +103,11 @@ public final class CliProcess implements AutoCloseable {
     return out.toByteArray();
   }
 
+  /** What the process reads as stdin (only when started with a stdin pipe). */
+  public java.io.OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
   public synchronized byte[] stderrBytes() {
     return err.toByteArray();
   }
@@ -107,14 +124,45 @@ public final class CliProcess implements AutoCloseable {
     awaitText(false, text, timeout);
   }
 
+  /** Waits until {@code text} occurs {@code count} times on stderr. */
+  public synchronized void awaitStderr(String text, int count, Duration timeout)
+      throws InterruptedException {
+    awaitText(false, text, count, timeout);
+  }
+
+  /** How often {@code text} occurs on stderr so far. */
+  public synchronized int countStderr(String text) {
+    return occurrences(stderr(), text);
+  }
+
+  private static int occurrences(String haystack, String needle) {
+    int n = 0;
+    for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   private void awaitText(boolean stdout, String text, Duration timeout)
       throws InterruptedException {
+    awaitText(stdout, text, 1, timeout);
+  }
+
+  private void awaitText(boolean stdout, String text, int count, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(stdout ? stdout() : stderr()).contains(text)) {
+    while (occurrences(stdout ? stdout() : stderr(), text) < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new AssertionError(
-            "Timed out waiting for '" + text + "'\nstdout: " + stdout() + "\nstderr: " + stderr());
+            "Timed out waiting for "
+                + count
+                + "× '"
+                + text
+                + "'\nstdout: "
+                + stdout()
+                + "\nstderr: "
+                + stderr());
       }
       wait(Math.max(1, left / 1_000_000));
     }
