@@ -1,5 +1,6 @@
 package dev.toxserver.watch;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +91,11 @@ public final class WatchLimitException extends IOException {
   }
 
   private static String currentValue(Limit limit) {
-    try {
-      return Files.readString(Path.of("/proc/sys/" + limit.sysctl.replace('.', '/'))).strip();
+    // Not Files.readString: it reads /proc/sys files byte by byte, and gets only the first byte.
+    try (BufferedReader reader =
+        Files.newBufferedReader(Path.of("/proc/sys/" + limit.sysctl.replace('.', '/')))) {
+      String line = reader.readLine();
+      return line == null ? null : line.strip();
     } catch (IOException | RuntimeException e) {
       return null; // not Linux, or not readable: the message does without the number
     }
