@@ -1,13 +1,344 @@
 package dev.toxserver.bridge;
 
+import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.CommandWords;
+import dev.toxserver.cli.ConnectionOptions;
+import dev.toxserver.cli.ExitCodes;
+import dev.toxserver.cli.TerminalRun;
+import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.server.ServerStartException;
+import dev.toxserver.watch.ChangeBatch;
+import dev.toxserver.watch.ProjectWatcher;
+import dev.toxserver.watch.WatchSettings;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
-/** {@code bridge watch}: placeholder until the watcher lands. */
-@Command(name = "watch", description = "Rerun tox after files change.")
+/** {@code bridge watch [PATH] [-- TOX_ARGS...]}: a run after every change, shown live. */
+@Command(
+    name = "watch",
+    sortOptions = false,
+    description = {
+      "Watch PATH (default: the current directory) and run tox with TOX_ARGS on the server after"
+          + " files change: changes within the debounce window make one run, saving a file"
+          + " without changing its content makes none. Each run starts with a line naming the"
+          + " changed files and ends with a summary line, both on stderr.",
+      "Ignored: .git/ .tox/ .venv/ __pycache__/ *.pyc .pytest_cache/ .mypy_cache/"
+          + " node_modules/ build/ target/, editor swap and backup files, and the patterns of"
+          + " PATH/.gitignore. Ignored directories are not watched at all.",
+      "Keys: Enter reruns, q quits. ^C during a run cancels it (a second ^C exits at once);"
+          + " ^C between runs quits.",
+      ""
+    })
 final class WatchCommand implements Callable<Integer> {
+  @ParentCommand CliRoot parent;
+
+  @Mixin ConnectionOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--debounce",
+      paramLabel = "MS",
+      defaultValue = "100",
+      description = "Changes less than this far apart make one run (default ${DEFAULT-VALUE}).")
+  long debounceMs;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description =
+          "Only changes to files matching GLOB (relative to PATH, e.g. 'src/**.py') start a run."
+              + " Repeatable.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description = "Also ignore paths matching GLOB (e.g. 'docs/**'). Repeatable.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--on-change",
+      paramLabel = "WHAT",
+      defaultValue = "restart",
+      description =
+          "A change during a run: restart (cancel it, run again), queue (run once more after it)"
+              + " or ignore. Default ${DEFAULT-VALUE}.")
+  String onChange;
+
+  @Option(names = "--clear", description = "Clear the screen before each run.")
+  boolean clear;
+
+  @Option(names = "--run-on-start", description = "Run once at start, before any change.")
+  boolean runOnStart;
+
+  @Option(
+      names = "--poll",
+      paramLabel = "MS",
+      description =
+          "Look for changes every MS milliseconds instead of waiting for the OS to report them:"
+              + " for network and virtualised mounts where change events never arrive.")
+  Long pollMs;
+
+  @Option(
+      names = "--local",
+      description =
+          "No container: run tox (or --command) in PATH through a server in this process.")
+  boolean local;
+
+  @Option(
+      names = "--command",
+      paramLabel = "CMD",
+      description = "With --local: the program to run instead of tox, e.g. 'pytest -q'.")
+  String command;
+
+  @Parameters(
+      paramLabel = "[PATH] [-- TOX_ARGS]",
+      description =
+          "The directory to watch, then, after '--', the arguments for tox (passed on as is).")
+  List<String> params = new ArrayList<>();
+
   @Override
   public Integer call() {
-    return 2;
+    ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
+    List<String> toxArgs = toxArgs();
+    int pathCount = params.size() - toxArgs.size();
+    if (pathCount > 1) {
+      throw new ConnectionOptions.UsageError(
+          "watch takes one PATH; put tox's arguments after '--' (got "
+              + String.join(" ", params.subList(0, pathCount))
+              + ").");
+    }
+    Path root = Path.of(pathCount == 1 ? params.get(0) : "").toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new ConnectionOptions.UsageError(root + " is not a directory: nothing to watch.");
+    }
+    RunQueue.OnChange mode = parseOnChange(onChange);
+    if (debounceMs <= 0 || (pollMs != null && pollMs <= 0)) {
+      throw new ConnectionOptions.UsageError("--debounce and --poll take a positive number of ms.");
+    }
+    if (command != null && !local) {
+      throw new ConnectionOptions.UsageError(
+          "--command only applies with --local; a server runs the command it was started with.");
+    }
+    OutputStream out = new FileOutputStream(FileDescriptor.out);
+    OutputStream err = new FileOutputStream(FileDescriptor.err);
+    boolean color = Terminal.colorOnStderr(parent.env());
+    LocalServer server = null;
+    String endpoint;
+    if (local) {
+      List<String> words = command == null ? List.of("tox") : CommandWords.split(command);
+      try {
+        server = LocalServer.start(words, root, r.logLevel());
+      } catch (ServerStartException e) {
+        say(err, parent.name() + ": " + e.getMessage());
+        return ExitCodes.ERROR;
+      }
+      endpoint = server.endpoint();
+    } else {
+      endpoint = r.clientEndpoint();
+    }
+    WatchSettings settings =
+        new WatchSettings(
+            root,
+            includes,
+            excludes,
+            Duration.ofMillis(debounceMs),
+            pollMs == null ? null : Duration.ofMillis(pollMs));
+    RunQueue queue = new RunQueue(mode);
+    AtomicReference<TerminalRun> current = new AtomicReference<>();
+    AtomicInteger quitCode = new AtomicInteger(0);
+    AtomicReference<ProjectWatcher> watching = new AtomicReference<>();
+    Runnable quit =
+        () -> {
+          queue.close();
+          TerminalRun run = current.get();
+          if (run != null) {
+            run.cancel("Quitting: cancelling the run in flight.");
+          }
+        };
+    try (LocalServer embedded = server;
+        ToxServerClient client = new ToxServerClient(endpoint);
+        ProjectWatcher watcher =
+            startWatcher(
+                settings,
+                new ProjectWatcher.Listener() {
+                  @Override
+                  public void changed(ChangeBatch batch) {
+                    queue.submit(
+                        new RunQueue.Request(
+                            RunQueue.Why.CHANGE, batch.files(), batch.firstChange()));
+                  }
+
+                  @Override
+                  public void failed(Exception e) {
+                    ProjectWatcher w = watching.get();
+                    if (w != null && !w.isWatching()) {
+                      say(err, parent.name() + ": watching stopped: " + e.getMessage());
+                      quitCode.set(ExitCodes.ERROR);
+                      quit.run();
+                    } else {
+                      say(err, parent.name() + ": " + e.getMessage());
+                    }
+                  }
+                })) {
+      watching.set(watcher);
+      Keyboard keyboard =
+          Keyboard.listen(
+              System.in,
+              new Keyboard.Keys() {
+                @Override
+                public void rerun() {
+                  queue.submit(new RunQueue.Request(RunQueue.Why.MANUAL, List.of(), Instant.now()));
+                }
+
+                @Override
+                public void quit() {
+                  quit.run();
+                }
+              });
+      Signal.handle(
+          new Signal("INT"),
+          s -> {
+            TerminalRun run = current.get();
+            if (run != null && queue.running()) {
+              run.interrupt();
+            } else {
+              quitCode.set(ExitCodes.INTERRUPTED);
+              quit.run();
+            }
+          });
+      say(
+          err,
+          "Watching "
+              + root
+              + " ("
+              + watcher.watchedDirectories()
+              + " directories) for changes; running on "
+              + (local ? "a local server" : endpoint)
+              + ". Enter reruns, q quits.");
+      if (runOnStart) {
+        queue.submit(new RunQueue.Request(RunQueue.Why.START, List.of(), Instant.now()));
+      }
+      TerminalRun.Settings runSettings =
+          new TerminalRun.Settings(
+              parent.name(),
+              r.timeout() == null ? RunCommand.DEFAULT_TIMEOUT : r.timeout(),
+              true,
+              color);
+      Runnable forcedExit =
+          () -> {
+            keyboard.restore();
+            if (embedded != null) {
+              LocalServer.killRunsNow();
+            }
+          };
+      while (true) {
+        TerminalRun run = new TerminalRun(client, runSettings, out, err, forcedExit);
+        RunQueue.Request request;
+        try {
+          request = queue.next(run::cancel);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (request == null) {
+          break;
+        }
+        current.set(run);
+        if (clear) {
+          write(err, "\u001b[H\u001b[2J\u001b[3J");
+        }
+        say(err, header(request, color));
+        run.execute(toxArgs);
+        current.set(null);
+        queue.finished();
+      }
+      keyboard.restore();
+    } catch (IOException e) {
+      say(err, parent.name() + ": " + e.getMessage());
+      return ExitCodes.ERROR;
+    } catch (IllegalArgumentException e) {
+      say(err, parent.name() + ": " + e.getMessage());
+      return ExitCodes.UNREACHABLE;
+    }
+    return quitCode.get();
+  }
+
+  private static ProjectWatcher startWatcher(
+      WatchSettings settings, ProjectWatcher.Listener listener) throws IOException {
+    try {
+      return ProjectWatcher.start(settings, listener);
+    } catch (IllegalArgumentException e) {
+      throw new ConnectionOptions.UsageError(
+          "Bad --include or --exclude pattern: " + e.getMessage());
+    }
+  }
+
+  /** What follows the first '--' on the command line: tox's arguments, untouched. */
+  private List<String> toxArgs() {
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    int dashes = original.indexOf("--");
+    if (dashes < 0) {
+      return List.of();
+    }
+    int count = original.size() - dashes - 1;
+    return List.copyOf(params.subList(params.size() - count, params.size()));
+  }
+
+  private static RunQueue.OnChange parseOnChange(String value) {
+    try {
+      return RunQueue.OnChange.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConnectionOptions.UsageError(
+          "--on-change takes restart, queue or ignore, not '" + value + "'.");
+    }
+  }
+
+  static String header(RunQueue.Request request, boolean color) {
+    String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String why =
+        switch (request.why()) {
+          case START -> "first run";
+          case MANUAL -> "rerun requested";
+          case CHANGE -> "changed: " + ChangeList.describe(request.files());
+        };
+    String line = "[RUN] " + time + " " + why;
+    return color ? "\u001b[1;36m" + line + "\u001b[0m" : line;
+  }
+
+  private static void say(OutputStream err, String line) {
+    write(err, line + "\n");
+  }
+
+  private static void write(OutputStream err, String text) {
+    try {
+      err.write(text.getBytes(StandardCharsets.UTF_8));
+      err.flush();
+    } catch (IOException e) {
+      // stderr is gone: nowhere left to say it.
+    }
   }
 }

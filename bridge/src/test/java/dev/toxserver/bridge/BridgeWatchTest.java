@@ -153,7 +153,8 @@ class BridgeWatchTest {
   void aSaveDuringARunRestartsIt() throws Exception {
     Path release = outside.resolve("release");
     try (TestServer server = server();
-        CliProcess watch = watch(server, project.toString(), "--", "wait-for", release.toString())) {
+        CliProcess watch =
+            watch(server, project.toString(), "--", "wait-for", release.toString())) {
       write(project.resolve("app.py"), "A = 2\n");
       watch.awaitStdout("waiting for", T);
       write(project.resolve("other.py"), "O = 1\n");
@@ -222,7 +223,8 @@ class BridgeWatchTest {
   void interruptCancelsTheRunInFlightAndBetweenRunsQuits() throws Exception {
     Path release = outside.resolve("release");
     try (TestServer server = server();
-        CliProcess watch = watch(server, project.toString(), "--", "wait-for", release.toString())) {
+        CliProcess watch =
+            watch(server, project.toString(), "--", "wait-for", release.toString())) {
       write(project.resolve("app.py"), "A = 2\n");
       watch.awaitStdout("waiting for", T);
       watch.signal("INT");

@@ -89,6 +89,14 @@ public final class ToxServerClient implements AutoCloseable {
     wakeup.wake();
   }
 
+  /**
+   * Forgets an {@link #interrupt()} that arrived after the request it was meant for had ended, so
+   * that it cannot cancel the next one. Safe from any thread.
+   */
+  public void clearInterrupt() {
+    interruptRequested = false;
+  }
+
   /** PING: the server's health data ({@code time}, {@code tasks}, ...). */
   public JsonNode ping(Duration timeout) throws ServerUnreachableException, ServerErrorException {
     return expect(

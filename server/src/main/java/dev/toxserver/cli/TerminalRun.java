@@ -57,6 +57,9 @@ public final class TerminalRun {
   private final AtomicInteger interrupts = new AtomicInteger();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
+  /** Whether the run has ended; guarded by {@code this}, as is every interrupt of the client. */
+  private boolean ended;
+
   /**
    * @param out where the command's stdout goes, unbuffered (e.g. {@code new
    *     FileOutputStream(FileDescriptor.out)})
@@ -85,7 +88,7 @@ public final class TerminalRun {
     if (interrupts.incrementAndGet() == 1) {
       message("");
       message("Cancelling run with the server. ^C again to exit.");
-      client.interrupt();
+      interruptRun();
     } else {
       try {
         beforeForcedExit.run();
@@ -100,9 +103,24 @@ public final class TerminalRun {
    * saying why on stderr. Safe from any thread; a second call does nothing.
    */
   public void cancel(String why) {
+    synchronized (this) {
+      if (ended) {
+        return; // too late: it ended by itself
+      }
+    }
     if (cancelled.compareAndSet(false, true)) {
       message(why);
-      client.interrupt();
+      interruptRun();
+    }
+  }
+
+  /**
+   * Asks the server to cancel this run: now if it is in flight, as soon as it is sent if not yet,
+   * never once it has ended (the client would carry the request over to its next run).
+   */
+  private synchronized void interruptRun() {
+    if (!ended) {
+      client.interrupt(); // before the request is sent, the client sends it right after
     }
   }
 
@@ -139,7 +157,15 @@ public final class TerminalRun {
     Duration window =
         settings.timeout().compareTo(HEARTBEAT_WINDOW) < 0 ? settings.timeout() : HEARTBEAT_WINDOW;
     try {
-      RunResult result = client.run(args, settings.timeout(), window, listener);
+      RunResult result;
+      try {
+        result = client.run(args, settings.timeout(), window, listener);
+      } finally {
+        synchronized (this) {
+          ended = true;
+          client.clearInterrupt(); // one that raced the end belongs to no run
+        }
+      }
       boolean cancelled = wasCancelled();
       Outcome outcome = new Outcome(result.shellExitCode(), cancelled, true);
       summary(outcome, result.returncode(), System.nanoTime() - started);
