@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and deleted within one burst trigger nothing.
  *
  * <p>Threads: {@code project-watcher}, which calls the listener, and with operating-system events
- * also {@code project-watcher-events}. Both are daemons, and {@link #close()} stops them and waits
- * for them.
+ * also {@code project-watcher-events} (and the JDK's own watch-service thread). All are daemons;
+ * {@link #close()} stops them and waits for its two.
  */
 public final class ProjectWatcher implements AutoCloseable {
 
