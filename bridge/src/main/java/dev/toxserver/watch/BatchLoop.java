@@ -29,6 +29,9 @@ import java.util.logging.Logger;
 final class BatchLoop {
   private static final Logger LOG = Logger.getLogger(BatchLoop.class.getName());
 
+  /** How many queued signals to handle before looking at the clock again. */
+  private static final int DRAIN_LIMIT = 1_000;
+
   /** What the event source tells the loop. */
   sealed interface Signal {
     /** Something happened at {@code path}; {@code nanos} is {@link System#nanoTime()} then. */
@@ -122,11 +125,12 @@ final class BatchLoop {
             wait == Long.MAX_VALUE
                 ? inbox.take()
                 : inbox.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
-        while (signal != null) {
+        // Take what has queued up, but not forever: a flood of events must not hold back the
+        // delivery that maxDelay promises.
+        for (int taken = 0; signal != null; signal = ++taken < DRAIN_LIMIT ? inbox.poll() : null) {
           if (!handle(signal)) {
             return;
           }
-          signal = inbox.poll();
         }
         now = System.nanoTime();
         if (pollNanos > 0 && now - nextScan >= 0) {
@@ -142,7 +146,7 @@ final class BatchLoop {
         }
       }
     } catch (InterruptedException e) {
-      // stop() was called
+      // requestStop() was called
     } catch (RuntimeException | Error e) {
       end(new IOException("Watching " + settings.root() + " stopped: " + e, e));
     }

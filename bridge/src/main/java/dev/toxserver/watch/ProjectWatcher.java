@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and deleted within one burst trigger nothing.
  *
  * <p>Threads: {@code project-watcher}, which calls the listener, and with operating-system events
- * also {@code project-watcher-events}. Both are daemons, and {@link #close()} stops them and waits
- * for them.
+ * also {@code project-watcher-events} (and the JDK's own watch-service thread). All are daemons;
+ * {@link #close()} stops them and waits for its two.
  */
 public final class ProjectWatcher implements AutoCloseable {
 
@@ -130,14 +130,24 @@ public final class ProjectWatcher implements AutoCloseable {
       return;
     }
     loop.requestStop(); // first, so that the event source's ending is not reported as a failure
-    try {
-      if (events != null) {
+    RuntimeException failure = null;
+    if (events != null) {
+      try {
         events.requestClose();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    try {
+      if (events != null && failure == null) { // if closing failed, its thread may never end
         join(events.thread());
       }
       join(loop.thread());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // stop waiting; the threads are told to end regardless
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

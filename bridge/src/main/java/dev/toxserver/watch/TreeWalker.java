@@ -44,8 +44,13 @@ final class TreeWalker implements FileTreeVisitor {
     this.filter = filter;
   }
 
-  /** Walks {@code start} (the root or a directory below it). */
+  /** Walks {@code start} (the root or a directory below it), reporting only triggering files. */
   void walk(Path start, DirectoryVisit onDirectory, FileVisit onFile) throws IOException {
+    walk(start, onDirectory, onFile, true);
+  }
+
+  private void walk(Path start, DirectoryVisit onDirectory, FileVisit onFile, boolean filterFiles)
+      throws IOException {
     Files.walkFileTree(
         start,
         new SimpleFileVisitor<>() {
@@ -66,7 +71,7 @@ final class TreeWalker implements FileTreeVisitor {
             // Not sockets, pipes or devices: reading a pipe to hash it would block.
             if (attributes.isRegularFile() || attributes.isSymbolicLink()) {
               String relative = relative(file);
-              if (filter.triggers(relative)) {
+              if (!filterFiles || filter.triggers(relative)) {
                 onFile.visit(relative, file, attributes);
               }
             }
@@ -83,6 +88,11 @@ final class TreeWalker implements FileTreeVisitor {
         });
   }
 
+  /**
+   * directory-watcher's walk. Files are not filtered here: directory-watcher ignores them while
+   * registering, and {@link DirectoryEvents} filters the events it makes of them in a new
+   * directory; skipping the check saves start-up time (it is the costly part of a cold walk).
+   */
   @Override
   public void recursiveVisitFiles(Path start, Callback onDirectory, Callback onFile)
       throws IOException {
@@ -92,7 +102,8 @@ final class TreeWalker implements FileTreeVisitor {
           registered.add(relative);
           onDirectory.call(dir);
         },
-        (relative, file, attributes) -> onFile.call(file));
+        (relative, file, attributes) -> onFile.call(file),
+        false);
   }
 
   /**
