@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The workload {@code bin/bridge} runs once to record a class-data-sharing archive: the classes of
- * a fast-path {@code bridge run} against a real server, of {@code --local}, and of the picocli
- * commands, so later starts map them from the archive instead of loading and verifying them.
+ * a fast-path {@code bridge run} against a real server, of {@code --local}, of the file watcher and
+ * of the picocli commands, so later starts map them from the archive instead of loading and
+ * verifying them.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -35,6 +36,22 @@ public final class CdsTraining {
         new PrintWriter(sink));
     server.stop();
     server.awaitTermination(Duration.ofSeconds(10));
+    Path tree = java.nio.file.Files.createTempDirectory("bridge-cds");
+    try (var watcher =
+        dev.toxserver.watch.ProjectWatcher.start(
+            dev.toxserver.watch.WatchSettings.of(tree),
+            new dev.toxserver.watch.ProjectWatcher.Listener() {
+              @Override
+              public void changed(dev.toxserver.watch.ChangeBatch batch) {}
+
+              @Override
+              public void failed(Exception error) {}
+            })) {
+      java.nio.file.Files.writeString(tree.resolve("a.py"), "A = 1\n");
+    } finally {
+      java.nio.file.Files.deleteIfExists(tree.resolve("a.py"));
+      java.nio.file.Files.deleteIfExists(tree);
+    }
     RunCommand.run(
         QuickRun.parse(new String[] {"run"}, Map.of()).orElseThrow(),
         dev.toxserver.cli.ConnectionOptions.given(null, null, null, "WARNING"),

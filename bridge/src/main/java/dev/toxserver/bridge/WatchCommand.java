@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +54,12 @@ import sun.misc.Signal;
       ""
     })
 final class WatchCommand implements Callable<Integer> {
+  /**
+   * JGit, which matches the .gitignore patterns, logs a stack trace for a pattern it cannot parse;
+   * git itself skips such lines silently, and so do we. Held so the setting is not collected.
+   */
+  private static final Logger JGIT_LOG = Logger.getLogger("org.eclipse.jgit");
+
   @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
@@ -123,6 +131,9 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
+    if (!r.logLevel().equals(Level.FINE)) {
+      JGIT_LOG.setLevel(Level.OFF);
+    }
     List<String> toxArgs = toxArgs();
     int pathCount = params.size() - toxArgs.size();
     if (pathCount > 1) {

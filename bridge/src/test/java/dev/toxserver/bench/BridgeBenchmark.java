@@ -212,7 +212,7 @@ public final class BridgeBenchmark {
       awaitFile(stderr, "Watching", Duration.ofSeconds(120));
       long startUp = System.nanoTime() - start;
       for (int i = 0; i < 5; i++) {
-        Files.writeString(tree.resolve("src/pkg0/mod0.py"), "X = " + i + "\n");
+        Files.writeString(tree.resolve("src/pkg0/mod0.py"), "CHANGED = " + i + "\n");
         awaitCount(stderr, "[DONE]", i + 1, Duration.ofSeconds(30));
       }
       long hwmKb = statusKb(watch.pid(), "VmHWM");
