@@ -74,8 +74,10 @@ public final class BridgeBenchmark {
     try {
       awaitFile(work.resolve("server.log"), "^C to exit", Duration.ofSeconds(30));
       List<String> bridgeRun = List.of(bridge.toString(), "-p", Integer.toString(port), "run");
-      for (int i = 0; i < 3; i++) {
-        wall(bridgeRun); // the first start records the class-data archive
+      // The first start records the class-data archive; the rest warm up the server's JIT, as a
+      // long-running server in a container is warm.
+      for (int i = 0; i < 20; i++) {
+        wall(bridgeRun);
       }
       int n = quick ? 10 : 30;
       long[] viaBridge = new long[n];
