@@ -161,6 +161,28 @@ class BridgeRunTest {
   }
 
   @Test
+  void secondInterruptInLocalModeLeavesNothingRunning() throws Exception {
+    Path pid = dir.resolve("stubborn.pid");
+    try (CliProcess run =
+        bridge(
+            "run",
+            "--local",
+            "--command",
+            "/bin/sh " + FakeTox.script(),
+            "--",
+            "stubborn",
+            pid.toString())) {
+      run.awaitStdout("ignoring SIGTERM", T);
+      long stubborn = Long.parseLong(Files.readString(pid).trim());
+      run.signal("INT");
+      run.awaitStderr("^C again to exit", T);
+      run.signal("INT");
+      assertThat(run.waitFor(T)).isEqualTo(130);
+      Await.until(() -> !Await.running(stubborn), T, "the local run's process to be killed");
+    }
+  }
+
+  @Test
   void unreachableServerGivesUpWithinTheTimeoutAndSaysWhatToDo() throws Exception {
     int port = CliProcess.freePort();
     long start = System.nanoTime();
