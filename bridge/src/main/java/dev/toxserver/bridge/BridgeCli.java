@@ -1,14 +1,13 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CancelCommand;
+import dev.toxserver.cli.Cli;
 import dev.toxserver.cli.CliRoot;
 import dev.toxserver.cli.ConnectionOptions;
-import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.Logging;
 import dev.toxserver.cli.PingCommand;
 import dev.toxserver.cli.QuitCommand;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -82,37 +81,13 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    spec.commandLine().getErr().println();
-    spec.commandLine()
-        .getErr()
-        .println("bridge: a subcommand is required (run, watch, ping, quit, cancel).");
-    return ExitCodes.USAGE;
+    return Cli.subcommandRequired(spec, name(), "run, watch, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new BridgeCli(env));
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          if (e instanceof ConnectionOptions.UsageError) {
-            err.println("bridge: " + e.getMessage());
-            err.println("Try 'bridge --help' for usage.");
-            err.flush();
-            return ExitCodes.USAGE;
-          }
-          err.println("bridge: internal error: " + e);
-          e.printStackTrace(err);
-          err.flush();
-          return ExitCodes.INTERNAL;
-        });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return Cli.execute(new BridgeCli(env), "bridge", args, out, err);
   }
 
   public static void main(String[] args) {
@@ -138,17 +113,7 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
-      try (InputStream in = BridgeCli.class.getResourceAsStream("version.txt")) {
-        String v =
-            in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        return new String[] {
-          "bridge "
-              + v
-              + " (tox-server protocol v1, extension v"
-              + dev.toxserver.protocol.Protocol.VERSION
-              + ")"
-        };
-      }
+      return new String[] {Cli.version("bridge")};
     }
   }
 }

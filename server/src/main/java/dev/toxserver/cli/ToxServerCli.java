@@ -1,7 +1,6 @@
 package dev.toxserver.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -78,37 +77,13 @@ public final class ToxServerCli implements Callable<Integer>, CliRoot {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    spec.commandLine().getErr().println();
-    spec.commandLine()
-        .getErr()
-        .println("tox-server: a subcommand is required (serve, run, ping, quit, cancel).");
-    return 2;
+    return Cli.subcommandRequired(spec, name(), "serve, run, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new ToxServerCli(env));
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          if (e instanceof ConnectionOptions.UsageError) {
-            err.println("tox-server: " + e.getMessage());
-            err.println("Try 'tox-server --help' for usage.");
-            err.flush();
-            return 2;
-          }
-          err.println("tox-server: internal error: " + e);
-          e.printStackTrace(err);
-          err.flush();
-          return 70;
-        });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return Cli.execute(new ToxServerCli(env), "tox-server", args, out, err);
   }
 
   public static void main(String[] args) {
@@ -122,17 +97,7 @@ public final class ToxServerCli implements Callable<Integer>, CliRoot {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
-      try (InputStream in = ToxServerCli.class.getResourceAsStream("version.txt")) {
-        String v =
-            in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        return new String[] {
-          "tox-server "
-              + v
-              + " (protocol v1, extension v"
-              + dev.toxserver.protocol.Protocol.VERSION
-              + ")"
-        };
-      }
+      return new String[] {Cli.version("tox-server")};
     }
   }
 }
