@@ -247,7 +247,8 @@ final class WatchCommand implements Callable<Integer> {
               + root
               + " ("
               + watcher.watchedDirectories()
-              + " directories) for changes; running on "
+              + (watcher.watchedDirectories() == 1 ? " directory" : " directories")
+              + ") for changes; running on "
               + (local ? "a local server" : endpoint)
               + ". Enter reruns, q quits.");
       if (runOnStart) {
