@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       WatchCommand.class,
+      StdioCommand.class,
       PingCommand.class,
       QuitCommand.class,
       CancelCommand.class
@@ -81,7 +82,7 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
 
   @Override
   public Integer call() {
-    return Cli.subcommandRequired(spec, name(), "run, watch, ping, quit, cancel");
+    return Cli.subcommandRequired(spec, name(), "run, watch, stdio, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */

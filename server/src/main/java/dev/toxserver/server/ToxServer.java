@@ -555,8 +555,9 @@ public final class ToxServer {
       task.startedNanos = System.nanoTime();
       current = task;
       LOG.info("Started " + task + " (pid " + task.process.pid() + "): " + String.join(" ", argv));
-      if (task.toldQueued) {
-        heartbeat(task); // a client told QUEUED learns at once, before any output, that it started
+      if (task.toldQueued || task.heartbeatNanos > 0) {
+        // A client that asked for heartbeats learns at once, before any output, that it started.
+        heartbeat(task);
       }
       task.process.result().whenComplete((code, error) -> finishOutput(task, code, error));
     }
