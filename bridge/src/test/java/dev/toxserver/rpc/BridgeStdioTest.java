@@ -123,6 +123,29 @@ class BridgeStdioTest {
   }
 
   @Test
+  void heavyOutputIsCoalescedToAboutSixtyNotificationsASecondAndNothingIsDropped()
+      throws Exception {
+    int lines = 300_000;
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      b.initialize(project, server.server.port(), false);
+      long start = System.nanoTime();
+      BridgeApi.RunResult r =
+          b.bridge.run(args("flood", Integer.toString(lines))).get(60, TimeUnit.SECONDS);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      StringBuilder expected = new StringBuilder();
+      for (int i = 1; i <= lines; i++) {
+        expected.append(i).append('\n');
+      }
+      assertThat(b.editor.text(r.runId, "stdout")).isEqualTo(expected.toString());
+      long notifications =
+          b.editor.of(BridgeApi.Output.class).stream().filter(o -> o.runId == r.runId).count();
+      // At most one per 1/60 s, plus the final flush.
+      assertThat(notifications).isLessThanOrEqualTo((long) Math.ceil(seconds * 60) + 2);
+    }
+  }
+
+  @Test
   void cancellingTheRunRequestCancelsTheRunOnTheServer() throws Exception {
     Path child = outside.resolve("child.pid");
     Path daemon = outside.resolve("daemon.pid");
