@@ -36,6 +36,26 @@ public final class Tools {
     return tox.orElseThrow();
   }
 
+  /** The path of node, or the test is skipped (failed in CI). */
+  public static Path node() {
+    var node = Executables.onPath("node");
+    if (node.isEmpty()) {
+      missing(
+          "Node.js (node)",
+          "install it with 'apt-get install nodejs npm' (Node 16 or later) to run this test.");
+    }
+    return node.orElseThrow();
+  }
+
+  /** The path of npm, or the test is skipped (failed in CI). */
+  public static Path npm() {
+    var npm = Executables.onPath("npm");
+    if (npm.isEmpty()) {
+      missing("npm", "install it with 'apt-get install npm' to run this test.");
+    }
+    return npm.orElseThrow();
+  }
+
   /** A python3 that can 'import zmq', or the test is skipped (failed in CI). */
   public static String pythonWithZmq() throws Exception {
     for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
