@@ -266,7 +266,7 @@ public final class BridgeApi {
   public static final class RunFinished {
     public int runId;
 
-    /** The command's exit status (-N for signal N); null when it never ran (see error). */
+    /** The command's exit status (-N for signal N); absent when it never ran (see error). */
     public Integer returncode;
 
     public boolean cancelled;

@@ -21,7 +21,7 @@ final class OutputCoalescer {
   static final long PERIOD_NANOS = 1_000_000_000L / 60;
 
   /** Text waiting per run beyond which {@link #append} waits for the editor to take it. */
-  static final int MAX_PENDING_CHARS = 4 << 20;
+  static final int MAX_PENDING_CHARS = 1 << 20;
 
   private final BiConsumer<String, String> send;
   private final StreamText stdout = new StreamText();

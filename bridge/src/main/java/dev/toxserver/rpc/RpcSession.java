@@ -88,7 +88,7 @@ final class RpcSession implements BridgeApi.Bridge {
   private ProjectWatcher watcher;
   private Thread runner;
   private Thread flusher;
-  private volatile OutputCoalescer output;
+  private OutputCoalescer output; // guarded by this
   private volatile int exitCode = -1;
 
   enum OnChange {
@@ -297,10 +297,9 @@ final class RpcSession implements BridgeApi.Bridge {
       }
       List<String> args = p == null || p.args == null ? toxArgs : List.copyOf(p.args);
       job = new Job(nextRunId++, "manual", List.of(), args, reply);
-      pending.add(job);
-      notifyAll();
     }
-    queued(job);
+    queued(job); // before the runner can see it: runQueued always precedes runStarted
+    enqueue(job);
     // lsp4j cancels the returned future on $/cancelRequest: that cancels the run on the server.
     reply.whenComplete(
         (r, error) -> {
@@ -493,18 +492,37 @@ final class RpcSession implements BridgeApi.Bridge {
         merged.files.addAll(files); // it was announced already; it will run with these too
       } else {
         queuedNow = new Job(nextRunId++, "change", files, toxArgs, null);
-        pending.add(queuedNow);
       }
       if (current != null && onChange == OnChange.RESTART) {
         toCancel = current;
       }
-      notifyAll();
     }
     if (queuedNow != null) {
-      queued(queuedNow);
+      queued(queuedNow); // before the runner can see it: runQueued always precedes runStarted
+      enqueue(queuedNow);
     }
     if (toCancel != null) {
       cancel(toCancel);
+    }
+  }
+
+  /** Hands an announced job to the runner, unless it was cancelled or the session closed since. */
+  private void enqueue(Job job) {
+    boolean finishNow;
+    synchronized (this) {
+      boolean dropped = job.cancelled || closed;
+      if (!dropped) {
+        pending.add(job);
+        notifyAll();
+      }
+      finishNow = dropped && !job.ended; // cancel() finished it already if it was cancelled
+      job.ended |= dropped;
+    }
+    if (finishNow) {
+      finishedRun(job, null, true, 0, null);
+      if (job.reply != null) {
+        job.reply.cancel(false);
+      }
     }
   }
 
@@ -597,7 +615,10 @@ final class RpcSession implements BridgeApi.Bridge {
             editor.runStarted(s);
           }
         };
-    output = out;
+    synchronized (this) {
+      output = out;
+      notifyAll(); // the flusher
+    }
     ClientListener listener =
         new ClientListener() {
           @Override
@@ -642,7 +663,9 @@ final class RpcSession implements BridgeApi.Bridge {
       }
     }
     out.finish();
-    output = null;
+    synchronized (this) {
+      output = null;
+    }
     boolean cancelled;
     synchronized (this) {
       cancelled = job.cancelled;
@@ -681,21 +704,24 @@ final class RpcSession implements BridgeApi.Bridge {
   }
 
   private void flushLoop() {
-    while (true) {
-      OutputCoalescer out = output;
-      if (out != null) {
-        out.flush(false);
-      }
-      try {
-        TimeUnit.NANOSECONDS.sleep(OutputCoalescer.PERIOD_NANOS / 2);
-      } catch (InterruptedException e) {
-        return;
-      }
-      synchronized (this) {
-        if (closed) {
-          return;
+    try {
+      while (true) {
+        OutputCoalescer out;
+        synchronized (this) {
+          while (output == null && !closed) {
+            wait(); // idle between runs: no wake-ups
+          }
+          if (closed) {
+            return;
+          }
+          out = output;
         }
+        out.flush(false);
+        // A quarter period: a stream's text waits at most a little over one period.
+        TimeUnit.NANOSECONDS.sleep(OutputCoalescer.PERIOD_NANOS / 4);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -712,6 +738,10 @@ final class RpcSession implements BridgeApi.Bridge {
       }
     }
     all.forEach(this::cancel);
+    synchronized (this) {
+      closed = true; // the runner takes nothing more; an idle one leaves at once
+      notifyAll();
+    }
     Thread r = runner;
     if (r != null) {
       try {
@@ -719,10 +749,6 @@ final class RpcSession implements BridgeApi.Bridge {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    synchronized (this) {
-      closed = true;
-      notifyAll();
     }
     if (watcher != null) {
       watcher.close();
