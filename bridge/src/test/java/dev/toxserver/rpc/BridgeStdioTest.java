@@ -208,6 +208,23 @@ class BridgeStdioTest {
   }
 
   @Test
+  void cancelAllCancelsEveryClientsRunsOnTheServer() throws Exception {
+    Path release = outside.resolve("release");
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      b.initialize(project, server.server.port(), false);
+      dev.toxserver.support.AsyncClient other =
+          dev.toxserver.support.AsyncClient.run(
+              server.endpoint, List.of("wait-for", release.toString()));
+      other.recorder.awaitStdout("waiting for", T);
+      BridgeApi.CancelAllResult r =
+          b.bridge.cancelAll(new BridgeApi.Empty()).get(30, TimeUnit.SECONDS);
+      assertThat(r.cancelled).isEqualTo(1);
+      assertThat(other.await(T).returncode()).isEqualTo(-15);
+    }
+  }
+
+  @Test
   void closingStdinCancelsTheRunAndExitsWithinTwoSeconds() throws Exception {
     Path child = outside.resolve("child.pid");
     Path daemon = outside.resolve("daemon.pid");
