@@ -1,8 +1,14 @@
 package dev.toxserver.bench;
 
+import static dev.toxserver.bench.Bench.deleteTree;
+import static dev.toxserver.bench.Bench.fmt;
+import static dev.toxserver.bench.Bench.freePort;
+import static dev.toxserver.bench.Bench.ms;
+import static dev.toxserver.bench.Bench.percentile;
+import static dev.toxserver.bench.Bench.section;
+
 import dev.toxserver.rpc.BridgeApi;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -646,11 +652,6 @@ public final class StdioBenchmark {
     }
   }
 
-  private static void section(String title) {
-    System.out.println();
-    System.out.println("== " + title);
-  }
-
   private static long statusKb(long pid, String key) throws IOException {
     Path status = Path.of("/proc/" + pid + "/status");
     if (!Files.exists(status)) {
@@ -672,31 +673,6 @@ public final class StdioBenchmark {
             "Timed out waiting for '" + text + "' in " + file + ":\n" + Files.readString(file));
       }
       Thread.sleep(5);
-    }
-  }
-
-  private static long percentile(long[] sorted, int p) {
-    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-  }
-
-  private static double ms(long nanos) {
-    return nanos / 1e6;
-  }
-
-  private static String fmt(String format, Object... args) {
-    return String.format(Locale.ROOT, format, args);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }
