@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Runs your tests on a tox-server (usually inside a container) from the host: once from the"
-          + " terminal (run), again after every save (watch), or locally without a container"
-          + " (--local).",
+          + " terminal (run), again after every save (watch), for an editor over JSON-RPC (stdio),"
+          + " or locally without a container (--local).",
       ""
     },
     subcommands = {
