@@ -83,11 +83,13 @@ final class Keyboard {
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/tty")))
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+      // Wait before reading: stty is stopped (SIGTTOU) when we run in the background, and would
+      // hold its output open for ever. What it prints fits in the pipe.
+      if (!p.waitFor(1, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return null;
       }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return p.exitValue() == 0 ? out : null;
     } catch (IOException e) {
       return null;
