@@ -1,5 +1,7 @@
 package dev.toxserver.bridge;
 
+import dev.toxserver.cli.CommandWords;
+import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.process.Executables;
 import dev.toxserver.process.ProcessTree;
 import dev.toxserver.server.ServerConfig;
@@ -25,6 +27,24 @@ final class LocalServer implements AutoCloseable {
   private LocalServer(ToxServer server, String endpoint) {
     this.server = server;
     this.endpoint = endpoint;
+  }
+
+  /**
+   * The server {@code --local} asks for, running {@code command} (null: tox, split like a shell
+   * splits words), or null without {@code --local}.
+   *
+   * @throws ConnectionOptions.UsageError when {@code --command} comes without {@code --local}
+   */
+  static LocalServer startIfLocal(boolean local, String command, Path workdir, Level logLevel)
+      throws ServerStartException {
+    if (command != null && !local) {
+      throw new ConnectionOptions.UsageError(
+          "--command only applies with --local; a server runs the command it was started with.");
+    }
+    if (!local) {
+      return null;
+    }
+    return start(command == null ? List.of("tox") : CommandWords.split(command), workdir, logLevel);
   }
 
   /**

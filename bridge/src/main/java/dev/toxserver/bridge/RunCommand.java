@@ -1,7 +1,6 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.CommandWords;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.Logging;
@@ -13,7 +12,6 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,9 +37,6 @@ import sun.misc.Signal;
       ""
     })
 final class RunCommand implements Callable<Integer> {
-  /** How long the server may stay silent (it heartbeats every 2 s) before we give up. */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
   @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
@@ -83,30 +78,17 @@ final class RunCommand implements Callable<Integer> {
     }
     PrintStream err =
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    if (command != null && !local) {
-      throw new ConnectionOptions.UsageError(
-          "--command only applies with --local; a server runs the command it was started with.");
+    LocalServer server;
+    try {
+      server = LocalServer.startIfLocal(local, command, Path.of(""), r.logLevel());
+    } catch (ServerStartException e) {
+      err.println(root.name() + ": " + e.getMessage());
+      return ExitCodes.ERROR;
     }
-    LocalServer server = null;
-    String endpoint;
-    if (local) {
-      List<String> words = command == null ? List.of("tox") : CommandWords.split(command);
-      try {
-        server = LocalServer.start(words, Path.of(""), r.logLevel());
-      } catch (ServerStartException e) {
-        err.println(root.name() + ": " + e.getMessage());
-        return ExitCodes.ERROR;
-      }
-      endpoint = server.endpoint();
-    } else {
-      endpoint = r.clientEndpoint();
-    }
+    String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
     TerminalRun.Settings settings =
         new TerminalRun.Settings(
-            root.name(),
-            r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(),
-            true,
-            Terminal.colorOnStderr(root.env()));
+            root.name(), r.clientTimeout(), true, Terminal.colorOnStderr(root.env()));
     try (LocalServer embedded = server;
         ToxServerClient client = new ToxServerClient(endpoint)) {
       TerminalRun run =

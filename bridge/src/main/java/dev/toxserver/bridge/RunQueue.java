@@ -1,5 +1,6 @@
 package dev.toxserver.bridge;
 
+import dev.toxserver.watch.OnChange;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,16 +16,6 @@ import java.util.function.Consumer;
  * runner thread all call it.
  */
 final class RunQueue {
-  /** What a change during a run does. */
-  enum OnChange {
-    /** Cancel the run in flight, then start one new run. */
-    RESTART,
-    /** Let the run finish, then run once more. */
-    QUEUE,
-    /** Let the run finish; the change is dropped. */
-    IGNORE
-  }
-
   /** Why a run starts. */
   enum Why {
     /** {@code --run-on-start}. */

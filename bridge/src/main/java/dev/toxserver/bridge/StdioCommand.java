@@ -6,7 +6,6 @@ import dev.toxserver.rpc.StdioServer;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,11 +37,6 @@ final class StdioCommand implements Callable<Integer> {
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
-    return StdioServer.serve(
-        System.in,
-        protocol,
-        r.host(),
-        r.port(),
-        r.timeout() == null ? Duration.ofSeconds(5) : r.timeout());
+    return StdioServer.serve(System.in, protocol, r.host(), r.port(), r.clientTimeout());
   }
 }

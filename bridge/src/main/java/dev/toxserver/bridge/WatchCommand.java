@@ -1,13 +1,13 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.CommandWords;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.TerminalRun;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.server.ServerStartException;
 import dev.toxserver.watch.ChangeBatch;
+import dev.toxserver.watch.OnChange;
 import dev.toxserver.watch.ProjectWatcher;
 import dev.toxserver.watch.WatchSettings;
 import java.io.FileDescriptor;
@@ -146,31 +146,21 @@ final class WatchCommand implements Callable<Integer> {
     if (!Files.isDirectory(root)) {
       throw new ConnectionOptions.UsageError(root + " is not a directory: nothing to watch.");
     }
-    RunQueue.OnChange mode = parseOnChange(onChange);
+    OnChange mode = parseOnChange(onChange);
     if (debounceMs <= 0 || (pollMs != null && pollMs <= 0)) {
       throw new ConnectionOptions.UsageError("--debounce and --poll take a positive number of ms.");
-    }
-    if (command != null && !local) {
-      throw new ConnectionOptions.UsageError(
-          "--command only applies with --local; a server runs the command it was started with.");
     }
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
     boolean color = Terminal.colorOnStderr(parent.env());
-    LocalServer server = null;
-    String endpoint;
-    if (local) {
-      List<String> words = command == null ? List.of("tox") : CommandWords.split(command);
-      try {
-        server = LocalServer.start(words, root, r.logLevel());
-      } catch (ServerStartException e) {
-        say(err, parent.name() + ": " + e.getMessage());
-        return ExitCodes.ERROR;
-      }
-      endpoint = server.endpoint();
-    } else {
-      endpoint = r.clientEndpoint();
+    LocalServer server;
+    try {
+      server = LocalServer.startIfLocal(local, command, root, r.logLevel());
+    } catch (ServerStartException e) {
+      say(err, parent.name() + ": " + e.getMessage());
+      return ExitCodes.ERROR;
     }
+    String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
     WatchSettings settings =
         new WatchSettings(
             root,
@@ -255,11 +245,7 @@ final class WatchCommand implements Callable<Integer> {
         queue.submit(new RunQueue.Request(RunQueue.Why.START, List.of(), Instant.now()));
       }
       TerminalRun.Settings runSettings =
-          new TerminalRun.Settings(
-              parent.name(),
-              r.timeout() == null ? RunCommand.DEFAULT_TIMEOUT : r.timeout(),
-              true,
-              color);
+          new TerminalRun.Settings(parent.name(), r.clientTimeout(), true, color);
       Runnable forcedExit =
           () -> {
             keyboard.restore();
@@ -320,12 +306,11 @@ final class WatchCommand implements Callable<Integer> {
     return List.copyOf(params.subList(params.size() - count, params.size()));
   }
 
-  private static RunQueue.OnChange parseOnChange(String value) {
+  private static OnChange parseOnChange(String value) {
     try {
-      return RunQueue.OnChange.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      return OnChange.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ConnectionOptions.UsageError(
-          "--on-change takes restart, queue or ignore, not '" + value + "'.");
+      throw new ConnectionOptions.UsageError("--on-change " + e.getMessage() + ".");
     }
   }
 

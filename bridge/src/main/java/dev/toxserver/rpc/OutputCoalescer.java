@@ -79,11 +79,6 @@ final class OutputCoalescer {
     }
   }
 
-  /** Whether any text is waiting. */
-  synchronized boolean hasPending() {
-    return stdout.pending.length() > 0 || stderr.pending.length() > 0;
-  }
-
   /** One stream: its decoder, the bytes of a split character, and the text not sent yet. */
   private static final class StreamText {
     final CharsetDecoder decoder =

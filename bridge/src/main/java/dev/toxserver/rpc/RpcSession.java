@@ -1,6 +1,8 @@
 package dev.toxserver.rpc;
 
 import dev.toxserver.cli.Cli;
+import dev.toxserver.cli.ConnectionOptions;
+import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
@@ -20,6 +22,7 @@ import dev.toxserver.rpc.BridgeApi.RunResult;
 import dev.toxserver.rpc.BridgeApi.SetAutoRunParams;
 import dev.toxserver.rpc.BridgeApi.StatusResult;
 import dev.toxserver.watch.ChangeBatch;
+import dev.toxserver.watch.OnChange;
 import dev.toxserver.watch.ProjectWatcher;
 import dev.toxserver.watch.WatchSettings;
 import java.io.IOException;
@@ -30,7 +33,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -91,12 +93,6 @@ final class RpcSession implements BridgeApi.Bridge {
   private OutputCoalescer output; // guarded by this
   private volatile int exitCode = -1;
 
-  enum OnChange {
-    RESTART,
-    QUEUE,
-    IGNORE
-  }
-
   /** A run, from the moment it is queued. */
   private static final class Job {
     final int runId;
@@ -105,9 +101,9 @@ final class RpcSession implements BridgeApi.Bridge {
     final List<String> args;
     final CompletableFuture<RunResult> reply; // null for auto-runs
     boolean cancelled;
-    boolean sent;
     boolean ended;
-    ToxServerClient client; // while sent
+    boolean sent; // handed to the runner
+    final Cancellation cancellation = new Cancellation();
 
     Job(
         int runId,
@@ -199,12 +195,12 @@ final class RpcSession implements BridgeApi.Bridge {
         onChange =
             p.watch == null || p.watch.onChange == null
                 ? OnChange.RESTART
-                : OnChange.valueOf(p.watch.onChange.toUpperCase(Locale.ROOT));
+                : OnChange.parse(p.watch.onChange);
       } catch (IllegalArgumentException e) {
-        return failed(-32602, "watch.onChange takes restart, queue or ignore");
+        return failed(-32602, "watch.onChange " + e.getMessage());
       }
       workspace = folder;
-      endpoint = "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+      endpoint = ConnectionOptions.clientEndpoint(host, port);
       timeout = Duration.ofMillis((long) (seconds * 1000));
       toxArgs = p.toxArgs == null ? List.of() : List.copyOf(p.toxArgs);
       autoRun = p.autoRun == null || p.autoRun;
@@ -218,8 +214,9 @@ final class RpcSession implements BridgeApi.Bridge {
             workspace,
             p.watch == null || p.watch.include == null ? List.of() : p.watch.include,
             p.watch == null || p.watch.exclude == null ? List.of() : p.watch.exclude,
-            Duration.ofMillis(
-                p.watch == null || p.watch.debounceMs == null ? 100 : p.watch.debounceMs),
+            p.watch == null || p.watch.debounceMs == null
+                ? WatchSettings.DEFAULT_DEBOUNCE
+                : Duration.ofMillis(p.watch.debounceMs),
             null);
     return CompletableFuture.supplyAsync(
         () -> {
@@ -408,28 +405,25 @@ final class RpcSession implements BridgeApi.Bridge {
 
   @Override
   public void exit() {
-    boolean clean;
-    synchronized (this) {
-      clean = shutDown;
-    }
-    end(clean ? 0 : 1, "exit");
+    end();
   }
 
   // ------------------------------------------------------------------ the queue
 
   /** The editor is gone (stdin closed, its process died): cancel our runs, stop, exit. */
   void editorGone(String why) {
+    LOG.info(why + ": stopping");
+    end();
+  }
+
+  /** Stops, and lets the process exit: 0 after shutdown, 1 without it (LSP's rule). */
+  private void end() {
     boolean clean;
     synchronized (this) {
       clean = shutDown;
     }
-    LOG.info(why + ": stopping");
-    end(clean ? 0 : 1, why);
-  }
-
-  private void end(int code, String why) {
     stop();
-    exitCode = code;
+    exitCode = clean ? 0 : 1;
     finished.countDown();
   }
 
@@ -519,10 +513,15 @@ final class RpcSession implements BridgeApi.Bridge {
       job.ended |= dropped;
     }
     if (finishNow) {
-      finishedRun(job, null, true, 0, null);
-      if (job.reply != null) {
-        job.reply.cancel(false);
-      }
+      finishUnrun(job);
+    }
+  }
+
+  /** A job cancelled before the runner took it: it never ran. */
+  private void finishUnrun(Job job) {
+    finishedRun(job, null, true, 0, null);
+    if (job.reply != null) {
+      job.reply.cancel(false);
     }
   }
 
@@ -544,16 +543,13 @@ final class RpcSession implements BridgeApi.Bridge {
       }
       job.cancelled = true;
       if (job.sent) {
-        job.client.interrupt(); // the run ends with the server's reply, as usual
+        job.cancellation.cancel(); // the run ends with the server's reply, as usual
         return true;
       }
       pending.remove(job);
       job.ended = true;
     }
-    finishedRun(job, null, true, 0, null);
-    if (job.reply != null) {
-      job.reply.cancel(false);
-    }
+    finishUnrun(job);
     return true;
   }
 
@@ -572,7 +568,6 @@ final class RpcSession implements BridgeApi.Bridge {
           job = pending.poll();
           current = job;
           job.sent = true;
-          job.client = client;
         }
         try {
           client = execute(job, client);
@@ -646,7 +641,7 @@ final class RpcSession implements BridgeApi.Bridge {
       if (!monitor.reachable()) {
         throw new ServerUnreachableException(endpoint, timeout, false);
       }
-      returncode = client.run(job.args, timeout, timeout, listener).returncode();
+      returncode = client.run(job.args, timeout, timeout, listener, job.cancellation).returncode();
     } catch (ServerUnreachableException e) {
       error = e.getMessage();
       errorCode = Errors.SERVER_UNREACHABLE;
@@ -659,15 +654,12 @@ final class RpcSession implements BridgeApi.Bridge {
     } finally {
       synchronized (this) {
         job.ended = true;
-        client.clearInterrupt(); // one that raced the end belongs to no run
       }
     }
     out.finish();
-    synchronized (this) {
-      output = null;
-    }
     boolean cancelled;
     synchronized (this) {
+      output = null;
       cancelled = job.cancelled;
     }
     if (cancelled && returncode == null) {

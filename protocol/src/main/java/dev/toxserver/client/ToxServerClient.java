@@ -34,7 +34,9 @@ public final class ToxServerClient implements AutoCloseable {
   private final ZMQ.Socket socket;
   private final Wakeup wakeup = new Wakeup();
   private final ZMQ.Poller poller;
-  private volatile boolean interruptRequested;
+
+  /** What {@link #interrupt()} cancels: the request in flight, or else the next one. */
+  private volatile Cancellation current = new Cancellation();
 
   /** A client that connects to {@code endpoint} (e.g. {@code tcp://localhost:9876}). */
   public ToxServerClient(String endpoint) {
@@ -80,21 +82,13 @@ public final class ToxServerClient implements AutoCloseable {
   }
 
   /**
-   * Asks the server to cancel this client's RUN (INTERRUPT). Safe from any thread; the run then
-   * ends with the server's reply as usual. Called before the request is sent, it cancels that
-   * request as soon as it is sent; it is forgotten when the request ends.
+   * Asks the server to cancel this client's request in flight (INTERRUPT), or else its next one as
+   * soon as it is sent. Safe from any thread; the run then ends with the server's reply as usual.
+   * One that races a request's end may cancel the next request: callers that must cancel one
+   * particular request give it a {@link Cancellation} of its own.
    */
   public void interrupt() {
-    interruptRequested = true;
-    wakeup.wake();
-  }
-
-  /**
-   * Forgets an {@link #interrupt()} that arrived after the request it was meant for had ended, so
-   * that it cannot cancel the next one. Safe from any thread.
-   */
-  public void clearInterrupt() {
-    interruptRequested = false;
+    current.cancel();
   }
 
   /** PING: the server's health data ({@code time}, {@code tasks}, ...). */
@@ -138,6 +132,20 @@ public final class ToxServerClient implements AutoCloseable {
   public RunResult run(
       List<String> args, Duration timeout, Duration heartbeatWindow, ClientListener listener)
       throws ServerUnreachableException, ServerErrorException {
+    return run(args, timeout, heartbeatWindow, listener, null);
+  }
+
+  /**
+   * As {@link #run(List, Duration, Duration, ClientListener)}, cancelled through {@code
+   * cancellation} (null: through {@link #interrupt()}).
+   */
+  public RunResult run(
+      List<String> args,
+      Duration timeout,
+      Duration heartbeatWindow,
+      ClientListener listener,
+      Cancellation cancellation)
+      throws ServerUnreachableException, ServerErrorException {
     ArrayNode list = Json.NODES.arrayNode();
     args.forEach(list::add);
     Message reply =
@@ -146,7 +154,8 @@ public final class ToxServerClient implements AutoCloseable {
             Json.NODES.objectNode().set("tox", list),
             timeout,
             heartbeatWindow,
-            listener);
+            listener,
+            cancellation);
     JsonNode r = expect(reply, Command.RUN);
     List<String> ran = new ArrayList<>();
     r.path("args").forEach(a -> ran.add(a.asText()));
@@ -172,7 +181,7 @@ public final class ToxServerClient implements AutoCloseable {
    */
   public Message call(Command command, JsonNode args, Duration timeout, ClientListener listener)
       throws ServerUnreachableException {
-    return call(command, args, timeout, timeout, listener);
+    return call(command, args, timeout, timeout, listener, null);
   }
 
   /**
@@ -184,12 +193,18 @@ public final class ToxServerClient implements AutoCloseable {
       JsonNode args,
       Duration timeout,
       Duration heartbeatWindow,
-      ClientListener listener)
+      ClientListener listener,
+      Cancellation cancellation)
       throws ServerUnreachableException {
+    Cancellation c = cancellation != null ? cancellation : current;
+    c.bind(wakeup);
     try {
-      return exchange(command, args, timeout, heartbeatWindow, listener);
+      return exchange(command, args, timeout, heartbeatWindow, listener, c);
     } finally {
-      interruptRequested = false; // an interrupt concerns the request in flight, not the next one
+      c.bind(null);
+      if (c == current) {
+        current = new Cancellation(); // interrupt() now means the next request
+      }
     }
   }
 
@@ -198,7 +213,8 @@ public final class ToxServerClient implements AutoCloseable {
       JsonNode args,
       Duration timeout,
       Duration heartbeatWindow,
-      ClientListener listener)
+      ClientListener listener,
+      Cancellation cancellation)
       throws ServerUnreachableException {
     boolean interruptSent = false;
     Double seconds = heartbeatWindow == null ? null : heartbeatWindow.toMillis() / 1000.0;
@@ -207,7 +223,7 @@ public final class ToxServerClient implements AutoCloseable {
     long lastHeard = System.nanoTime();
     boolean heardAnything = false;
     while (true) {
-      if (interruptRequested && !interruptSent) {
+      if (cancellation.requested() && !interruptSent) {
         interruptSent = true;
         JsonNode target = Json.NODES.objectNode().put("command", command.name());
         send(Message.request(Command.INTERRUPT, target, seconds), version);

@@ -13,9 +13,6 @@ import picocli.CommandLine.Spec;
 
 /** The shared part of ping, quit and cancel: connect, ask once, print the answer. */
 public abstract class ClientCommand implements Callable<Integer> {
-  /** How long ping, quit and cancel wait for the server unless -t says otherwise. */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
   @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
@@ -33,7 +30,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (ToxServerClient client = new ToxServerClient(endpoint)) {
-      out.println(ask(client, r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout()));
+      out.println(ask(client, r.clientTimeout()));
       return 0;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       err.println(parent.name() + ": " + e.getMessage());

@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
  * {@code tox-server ping -p 9876} both work). Each falls back to its environment variable.
  */
 public final class ConnectionOptions {
+  /** How long client commands wait for a silent server unless -t or TOX_SERVER_TIMEOUT says. */
+  public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Values given programmatically (null = not given), as if parsed from a command line. */
   public static ConnectionOptions given(
       Integer port, String host, Double timeout, String logLevel) {
@@ -59,6 +62,11 @@ public final class ConnectionOptions {
   /** Resolved settings: this command's options, then its parent's, then the environment. */
   public record Resolved(Integer port, String host, Duration timeout, Level logLevel) {
     /** Where the client commands connect: {@code tcp://HOST:PORT}, with a real port. */
+    /** How long client commands wait for a silent server (it heartbeats every half of this). */
+    public Duration clientTimeout() {
+      return timeout != null ? timeout : DEFAULT_CLIENT_TIMEOUT;
+    }
+
     public String clientEndpoint() {
       if (port == null) {
         throw new UsageError("No port given: use -p/--port or set TOX_SERVER_PORT.");
@@ -67,8 +75,13 @@ public final class ConnectionOptions {
         throw new UsageError(
             "Port 0 only means 'pick a free port' for serve; give the server's port.");
       }
-      return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+      return ConnectionOptions.clientEndpoint(host, port);
     }
+  }
+
+  /** {@code tcp://HOST:PORT}, an IPv6 literal in brackets. */
+  public static String clientEndpoint(String host, int port) {
+    return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   static Resolved resolve(

@@ -3,7 +3,6 @@ package dev.toxserver.cli;
 import dev.toxserver.client.ToxServerClient;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,9 +29,6 @@ import sun.misc.Signal;
       ""
     })
 final class RunCommand implements Callable<Integer> {
-  /** How long a run may hear nothing from the server (it heartbeats every half of this). */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
   @ParentCommand CliRoot parent;
 
   @Mixin ConnectionOptions options;
@@ -49,8 +45,7 @@ final class RunCommand implements Callable<Integer> {
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     String endpoint = r.clientEndpoint();
     TerminalRun.Settings settings =
-        new TerminalRun.Settings(
-            parent.name(), r.timeout() == null ? DEFAULT_TIMEOUT : r.timeout(), false, false);
+        new TerminalRun.Settings(parent.name(), r.clientTimeout(), false, false);
     try (ToxServerClient client = new ToxServerClient(endpoint)) {
       TerminalRun run =
           new TerminalRun(

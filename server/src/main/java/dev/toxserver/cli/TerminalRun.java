@@ -1,5 +1,6 @@
 package dev.toxserver.cli;
 
+import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
 import dev.toxserver.client.RunResult;
 import dev.toxserver.client.ServerErrorException;
@@ -45,9 +46,8 @@ public final class TerminalRun {
    * @param exitCode what the process should exit with: the command's code, 128+N for signal N, 69
    *     unreachable, 1 refused by the server, 130 cancelled before it started
    * @param cancelled whether it was cancelled (^C) before it ended
-   * @param ran whether the command ran at all (false: unreachable, refused, cancelled while queued)
    */
-  public record Outcome(int exitCode, boolean cancelled, boolean ran) {}
+  public record Outcome(int exitCode, boolean cancelled) {}
 
   private final ToxServerClient client;
   private final Settings settings;
@@ -57,8 +57,10 @@ public final class TerminalRun {
   private final AtomicInteger interrupts = new AtomicInteger();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
-  /** Whether the run has ended; guarded by {@code this}, as is every interrupt of the client. */
-  private boolean ended;
+  /** This run's own: a cancel that comes too late can never reach the client's next run. */
+  private final Cancellation cancellation = new Cancellation();
+
+  private volatile boolean ended;
 
   /**
    * @param out where the command's stdout goes, unbuffered (e.g. {@code new
@@ -88,7 +90,7 @@ public final class TerminalRun {
     if (interrupts.incrementAndGet() == 1) {
       message("");
       message("Cancelling run with the server. ^C again to exit.");
-      interruptRun();
+      cancellation.cancel();
     } else {
       try {
         beforeForcedExit.run();
@@ -103,24 +105,9 @@ public final class TerminalRun {
    * saying why on stderr. Safe from any thread; a second call does nothing.
    */
   public void cancel(String why) {
-    synchronized (this) {
-      if (ended) {
-        return; // too late: it ended by itself
-      }
-    }
-    if (cancelled.compareAndSet(false, true)) {
+    if (!ended && cancelled.compareAndSet(false, true)) { // once ended, there is nothing to say
       message(why);
-      interruptRun();
-    }
-  }
-
-  /**
-   * Asks the server to cancel this run: now if it is in flight, as soon as it is sent if not yet,
-   * never once it has ended (the client would carry the request over to its next run).
-   */
-  private synchronized void interruptRun() {
-    if (!ended) {
-      client.interrupt(); // before the request is sent, the client sends it right after
+      cancellation.cancel();
     }
   }
 
@@ -159,27 +146,24 @@ public final class TerminalRun {
     try {
       RunResult result;
       try {
-        result = client.run(args, settings.timeout(), window, listener);
+        result = client.run(args, settings.timeout(), window, listener, cancellation);
       } finally {
-        synchronized (this) {
-          ended = true;
-          client.clearInterrupt(); // one that raced the end belongs to no run
-        }
+        ended = true;
       }
       boolean cancelled = wasCancelled();
-      Outcome outcome = new Outcome(result.shellExitCode(), cancelled, true);
+      Outcome outcome = new Outcome(result.shellExitCode(), cancelled);
       summary(outcome, result.returncode(), System.nanoTime() - started);
       return outcome;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       message(settings.program() + ": " + e.getMessage());
-      return new Outcome(ExitCodes.UNREACHABLE, wasCancelled(), false);
+      return new Outcome(ExitCodes.UNREACHABLE, wasCancelled());
     } catch (ServerErrorException e) {
       if (wasCancelled()) {
         message("The run was cancelled before it started.");
-        return new Outcome(ExitCodes.INTERRUPTED, true, false);
+        return new Outcome(ExitCodes.INTERRUPTED, true);
       }
       message(settings.program() + ": the server refused the run: " + e.getMessage());
-      return new Outcome(ExitCodes.ERROR, false, false);
+      return new Outcome(ExitCodes.ERROR, false);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.RunResult;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ToxServerClient;
@@ -228,6 +229,36 @@ class ToxServerTest {
     assertThat(result.shellExitCode()).isEqualTo(143);
     assertThat(Await.running(childPid)).as("grandchild after cancel").isFalse();
     assertThat(Await.running(orphanPid)).as("re-parented grandchild after cancel").isFalse();
+  }
+
+  @Test
+  void aCancellationUsedAfterItsRunEndedNeverReachesTheNextRun() throws Exception {
+    try (ToxServerClient client = new ToxServerClient(server.endpoint)) {
+      Cancellation first = new Cancellation();
+      RunResult one = client.run(List.of("echo", "one"), T, T, new Recorder(), first);
+      assertThat(one.returncode()).isZero();
+      first.cancel(); // too late: that run has ended
+      Recorder recorder = new Recorder();
+      RunResult two = client.run(List.of("sleep", "0.3"), T, T, recorder, new Cancellation());
+      assertThat(two.returncode()).as("not cancelled").isZero();
+      assertThat(recorder.stdout()).isEqualTo("sleeping\n");
+    }
+  }
+
+  @Test
+  void aCancellationMadeBeforeTheRequestIsSentCancelsItOnceSent() throws Exception {
+    try (ToxServerClient client = new ToxServerClient(server.endpoint)) {
+      Cancellation early = new Cancellation();
+      early.cancel();
+      // The INTERRUPT follows the RUN at once: the server cancels the run while it is still
+      // queued, or just after it started.
+      try {
+        RunResult r = client.run(List.of("sleep", "100"), T, T, new Recorder(), early);
+        assertThat(r.returncode()).isEqualTo(-15);
+      } catch (ServerErrorException e) {
+        assertThat(e).hasMessage("Command RUN was cancelled.");
+      }
+    }
   }
 
   @Test
