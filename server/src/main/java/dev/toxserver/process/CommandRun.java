@@ -46,6 +46,7 @@ public final class CommandRun {
   private final CompletableFuture<Void> treeGone = new CompletableFuture<>();
   private final AtomicBoolean sweepStarted = new AtomicBoolean();
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final CompletableFuture<Void> cancelDone = new CompletableFuture<>();
   private final Pump stdout;
   private final Pump stderr;
 
@@ -99,7 +100,8 @@ public final class CommandRun {
   /**
    * Completes with the return code once the command has exited and its output is drained, and no
    * process of its tree still holds the output pipes. A death by signal N after {@link #cancel()}
-   * is reported as -N.
+   * is reported as -N, and only once every process of the tree has ended (SIGKILL after the grace
+   * period included).
    */
   public CompletableFuture<Integer> result() {
     return result;
@@ -135,7 +137,14 @@ public final class CommandRun {
   /** Ends the whole tree: SIGTERM now, SIGKILL after the grace period. Idempotent, non-blocking. */
   public void cancel() {
     if (cancelled.compareAndSet(false, true)) {
-      threads.execute(() -> terminate(ProcessTree.members(process.toHandle())));
+      threads.execute(
+          () -> {
+            try {
+              terminate(ProcessTree.members(process.toHandle()));
+            } finally {
+              cancelDone.complete(null);
+            }
+          });
     }
   }
 
@@ -172,6 +181,13 @@ public final class CommandRun {
           () ->
               name + ": still running after " + grace.toMillis() + " ms, SIGKILL to " + pids(all));
       ProcessTree.signal(new ArrayList<>(all), true);
+      // SIGKILL cannot be refused, but dying takes a moment; wait for it (bounded) so that whoever
+      // waits for us can rely on the tree being gone.
+      long killDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (!all.isEmpty() && System.nanoTime() < killDeadline) {
+        sleepQuietly(5);
+        all.removeIf(p -> !ProcessTree.isRunning(p));
+      }
     }
   }
 
@@ -184,6 +200,11 @@ public final class CommandRun {
         endLeftovers("command exited; ending leftover processes");
         stdout.awaitEnd();
         stderr.awaitEnd();
+      }
+      if (cancelled.get()) {
+        // The reply to a cancelled run promises that the run's processes are gone: a grandchild
+        // closes its end of the pipe a moment before it has finished dying.
+        awaitQuietly(cancelDone);
       }
       if (cancelled.get() && code > 128 && code < 128 + 65) {
         code = -(code - 128); // the JDK reports a death by signal N as 128+N; the protocol as -N
@@ -208,6 +229,14 @@ public final class CommandRun {
 
   private static String pids(java.util.Collection<ProcessHandle> ps) {
     return ps.stream().map(p -> Long.toString(p.pid())).toList().toString();
+  }
+
+  private static void awaitQuietly(CompletableFuture<Void> f) throws InterruptedException {
+    try {
+      f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // terminate() does not fail; if it did, the result still goes out
+    }
   }
 
   private static void sleepQuietly(long ms) {
