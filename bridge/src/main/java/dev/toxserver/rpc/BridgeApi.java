@@ -183,6 +183,13 @@ public final class BridgeApi {
 
     /** Whether the server answered a PING just now. */
     public boolean serverReachable;
+
+    /**
+     * The server's working directory (where tox runs), from its PING reply: paths in the run's
+     * output that start with it are the workspace's files. Absent when the server is unreachable or
+     * does not say (an original v1 server).
+     */
+    public String serverWorkdir;
   }
 
   /** {@code run} result. */
@@ -215,6 +222,13 @@ public final class BridgeApi {
 
     /** Runs queued or running on the server, all clients (from the last PING). */
     public int serverTasks;
+
+    /**
+     * The server's working directory (where tox runs), from its PING reply: paths in the run's
+     * output that start with it are the workspace's files. Absent when the server is unreachable or
+     * does not say (an original v1 server).
+     */
+    public String serverWorkdir;
 
     public boolean autoRun;
 
@@ -283,6 +297,9 @@ public final class BridgeApi {
 
     /** Why it is unreachable, or where it answered. */
     public String message;
+
+    /** When reachable: the server's working directory, if it says (see {@code serverWorkdir}). */
+    public String workdir;
   }
 
   /** {@code log}. */

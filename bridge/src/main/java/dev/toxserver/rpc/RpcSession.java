@@ -247,6 +247,7 @@ final class RpcSession implements BridgeApi.Bridge {
           }
           r.protocolVersion = Protocol.VERSION;
           r.serverReachable = monitor.start();
+          r.serverWorkdir = monitor.workdir();
           synchronized (this) {
             initialized = true; // requests are taken once the editor has this answer
           }
@@ -263,6 +264,7 @@ final class RpcSession implements BridgeApi.Bridge {
               BridgeApi.ServerStatus s = new BridgeApi.ServerStatus();
               s.reachable = up;
               s.message = message;
+              s.workdir = monitor.workdir();
               editor.serverStatus(s);
               if (!up) {
                 log("warning", message);
@@ -377,6 +379,7 @@ final class RpcSession implements BridgeApi.Bridge {
     StatusResult s = new StatusResult();
     s.serverReachable = monitor.reachable();
     s.serverTasks = monitor.tasks();
+    s.serverWorkdir = monitor.workdir();
     s.autoRun = autoRun;
     Job j = current != null ? current : pending.peek();
     if (j != null) {

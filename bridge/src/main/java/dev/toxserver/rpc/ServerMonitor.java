@@ -22,6 +22,8 @@ final class ServerMonitor implements AutoCloseable {
   private final Thread thread;
   private volatile boolean reachable;
   private volatile int tasks;
+  private volatile String workdir;
+  private String reportedWorkdir;
   private volatile boolean stopped;
   private boolean known;
   private final Object sleep = new Object();
@@ -29,7 +31,8 @@ final class ServerMonitor implements AutoCloseable {
   /**
    * @param timeout a PING unanswered this long means unreachable; together with the period a server
    *     that goes away is reported within {@code timeout}
-   * @param changed told {@code (reachable, message)} on every change, on the monitor's thread
+   * @param changed told {@code (reachable, message)} on every change (of reachability, or of the
+   *     server's working directory), on the monitor's thread
    */
   ServerMonitor(String endpoint, Duration timeout, BiConsumer<Boolean, String> changed) {
     this.endpoint = endpoint;
@@ -59,6 +62,8 @@ final class ServerMonitor implements AutoCloseable {
     try (ToxServerClient client = new ToxServerClient(endpoint)) {
       JsonNode pong = client.ping(wait);
       tasks = pong.path("tasks").asInt();
+      JsonNode dir = pong.get("workdir"); // ours sends it; an original v1 server does not
+      workdir = dir != null && dir.isTextual() ? dir.asText() : null;
       report(true, "tox-server at " + endpoint + " answered");
     } catch (ServerUnreachableException e) {
       report(false, e.getMessage());
@@ -73,9 +78,11 @@ final class ServerMonitor implements AutoCloseable {
     if (stopped) {
       return; // closing: a PING cut short says nothing about the server
     }
-    boolean change = !known || up != reachable;
+    String dir = up ? workdir : null;
+    boolean change = !known || up != reachable || !java.util.Objects.equals(dir, reportedWorkdir);
     known = true;
     reachable = up;
+    reportedWorkdir = dir;
     if (change) {
       changed.accept(up, message);
     }
@@ -99,6 +106,14 @@ final class ServerMonitor implements AutoCloseable {
   /** Whether the last PING was answered. */
   boolean reachable() {
     return reachable;
+  }
+
+  /**
+   * The server's working directory from its last PING reply, where its runs' paths begin; null when
+   * unreachable or when the server does not say (an original v1 server).
+   */
+  String workdir() {
+    return reachable ? workdir : null;
   }
 
   /** Runs queued or running on the server at the last PING. */

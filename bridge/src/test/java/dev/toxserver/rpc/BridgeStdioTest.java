@@ -80,6 +80,7 @@ class BridgeStdioTest {
         StdioBridge b = StdioBridge.start(dir)) {
       BridgeApi.InitializeResult init = b.initialize(project, server.server.port(), false);
       assertThat(init.serverReachable).isTrue();
+      assertThat(init.serverWorkdir).isEqualTo(outside.toString());
       assertThat(init.protocolVersion).isEqualTo(2);
       assertThat(init.bridgeVersion).startsWith("bridge ");
       BridgeApi.RunResult r = b.bridge.run(args("exit", "3")).get(30, TimeUnit.SECONDS);
@@ -191,6 +192,7 @@ class BridgeStdioTest {
       assertThat(s.currentRun.trigger).isEqualTo("change");
       assertThat(s.autoRun).isTrue();
       assertThat(s.serverReachable).isTrue();
+      assertThat(s.serverWorkdir).isEqualTo(outside.toString());
       assertThat(b.bridge.cancel(new BridgeApi.CancelParams()).get(30, TimeUnit.SECONDS).cancelled)
           .isTrue();
       BridgeApi.RunFinished f =
@@ -285,12 +287,16 @@ class BridgeStdioTest {
       assertThat(b.initialize(project, port, false).serverReachable).isTrue();
       first.signal("TERM");
       first.waitFor(T);
-      b.editor.await(BridgeApi.ServerStatus.class, s -> !s.reachable, T);
+      BridgeApi.ServerStatus down =
+          b.editor.await(BridgeApi.ServerStatus.class, s -> !s.reachable, T);
+      assertThat(down.workdir).isNull();
       assertThatThrownBy(() -> b.bridge.run(args("echo", "x")).get(30, TimeUnit.SECONDS))
           .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.SERVER_UNREACHABLE));
       try (CliProcess second = CliProcess.start(outside, serve)) {
         second.awaitStderr("^C to exit", T);
-        b.editor.await(BridgeApi.ServerStatus.class, s -> s.reachable, 2, T);
+        BridgeApi.ServerStatus up =
+            b.editor.await(BridgeApi.ServerStatus.class, s -> s.reachable, 2, T);
+        assertThat(up.workdir).isEqualTo(outside.toString());
         BridgeApi.RunResult r = b.bridge.run(args("echo", "again")).get(30, TimeUnit.SECONDS);
         assertThat(b.editor.text(r.runId, "stdout")).isEqualTo("again\n");
       }
