@@ -20,4 +20,6 @@ for (const [file, mode] of copies) {
   copyFileSync(from, to);
   chmodSync(to, mode);
 }
+// vsce writes the package into target/ but does not create it.
+mkdirSync(join(here, 'target'), { recursive: true });
 console.log('copy-bridge: bridge/bin/bridge and bridge/target/bridge.jar copied');

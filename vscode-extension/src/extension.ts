@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { BRIDGE_SETTINGS, bridgeLaunch, initializeParams, serverAddress } from './bridgeSetup';
 import { BridgeSupervisor } from './bridgeSupervisor';
@@ -41,7 +42,13 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const settings = () => readSettings(folder.uri);
   const bridge = new BridgeSupervisor({
-    launch: () => bridgeLaunch(settings(), context.extensionPath, process.env),
+    launch: () => {
+      const launch = bridgeLaunch(settings(), context.extensionPath, process.env);
+      if (launch.command.startsWith(context.extensionPath)) {
+        ensureExecutable(launch.command);
+      }
+      return launch;
+    },
     initializeParams: () => initializeParams(settings(), folder.uri.fsPath, process.env, process.pid),
   });
   supervisor = bridge;
@@ -197,6 +204,19 @@ export async function deactivate(): Promise<void> {
   const stopping = supervisor;
   supervisor = undefined;
   await stopping?.stop();
+}
+
+/** Some unzip paths drop the executable bit of the bundled launcher; put it back. */
+function ensureExecutable(file: string): void {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    try {
+      fs.chmodSync(file, 0o755);
+    } catch {
+      // Starting it will fail with a message that names the file.
+    }
+  }
 }
 
 const COMMANDS = [
