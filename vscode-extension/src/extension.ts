@@ -73,9 +73,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   bridge.onNotification((n) => presenter.handle(n));
   bridge.onLog((text) => log.append(text));
-  bridge.onStarted(({ result }) => {
+  bridge.onStarted(({ connection, result }) => {
     logLine(
-      `Bridge started (${result.bridgeVersion}) for ${folder.uri.fsPath}; server ${serverAddress(settings(), process.env)} ` +
+      `Bridge started (${result.bridgeVersion}, bridge pid ${connection.pid}) for ${folder.uri.fsPath}; server ${serverAddress(settings(), process.env)} ` +
         `${result.serverReachable ? 'reachable' : 'unreachable'}` +
         (result.serverWorkdir ? `, its working directory ${result.serverWorkdir}` : ''),
     );
@@ -161,7 +161,13 @@ export function activate(context: vscode.ExtensionContext): void {
       });
       return;
     }
-    const status = await connection.status();
+    let status;
+    try {
+      status = await connection.status();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Tox Server: the bridge did not answer: ${String(error)}`);
+      return;
+    }
     if (status.serverReachable) {
       void vscode.window.showInformationMessage(
         `Tox Server: the tox-server at ${address} answers (${status.serverTasks} run(s) queued or running).`,

@@ -143,6 +143,22 @@ export const recorded = {
   /** What the next show*Message resolves with. */
   messageChoice: undefined as string | undefined,
   closeTerminal: new EventEmitter<FakeTerminal>(),
+  configurationChange: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  outputChannels: [] as FakeOutputChannel[],
+  workspaceFolders: undefined as Array<{ uri: Uri; name: string; index: number }> | undefined,
+  /** What the next showInputBox resolves with. */
+  inputBoxValue: undefined as string | undefined,
+  inputBoxOptions: [] as Array<{ value?: string }>,
+  /** Sets settings as the user would and tells the extension, like VS Code does. */
+  changeSettings(values: Record<string, unknown>): void {
+    Object.assign(this.configuration, values);
+    const keys = Object.keys(values);
+    this.configurationChange.fire({
+      affectsConfiguration: (section: string) =>
+        keys.some((k) => k === section || k.startsWith(`${section}.`)),
+    });
+  },
   reset(): void {
     this.statusBarItems = [];
     this.terminals = [];
@@ -151,6 +167,12 @@ export const recorded = {
     this.configuration = {};
     this.messageChoice = undefined;
     this.closeTerminal = new EventEmitter<FakeTerminal>();
+    this.configurationChange = new EventEmitter();
+    this.commands = new Map();
+    this.outputChannels = [];
+    this.workspaceFolders = undefined;
+    this.inputBoxValue = undefined;
+    this.inputBoxOptions = [];
   },
 };
 
@@ -161,7 +183,49 @@ function message(kind: 'info' | 'warning' | 'error') {
   };
 }
 
+export class FakeOutputChannel {
+  text = '';
+  shown = false;
+  constructor(readonly name: string) {}
+  append(value: string): void {
+    this.text += value;
+  }
+  appendLine(value: string): void {
+    this.text += `${value}\n`;
+  }
+  show(): void {
+    this.shown = true;
+  }
+  dispose(): void {}
+}
+
+export const commands = {
+  registerCommand(id: string, handler: (...args: unknown[]) => unknown) {
+    if (recorded.commands.has(id)) {
+      throw new Error(`command ${id} already exists`);
+    }
+    recorded.commands.set(id, handler);
+    return { dispose: () => recorded.commands.delete(id) };
+  },
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    const handler = recorded.commands.get(id);
+    if (!handler) {
+      return Promise.reject(new Error(`command '${id}' not found`));
+    }
+    return Promise.resolve(handler(...args));
+  },
+};
+
 export const window = {
+  createOutputChannel(name: string): FakeOutputChannel {
+    const channel = new FakeOutputChannel(name);
+    recorded.outputChannels.push(channel);
+    return channel;
+  },
+  showInputBox(options: { value?: string }): Promise<string | undefined> {
+    recorded.inputBoxOptions.push(options);
+    return Promise.resolve(recorded.inputBoxValue);
+  },
   createStatusBarItem(id: string, alignment: StatusBarAlignment, priority: number): FakeStatusBarItem {
     const item = new FakeStatusBarItem(id, alignment, priority);
     recorded.statusBarItems.push(item);
@@ -189,6 +253,12 @@ export const languages = {
 };
 
 export const workspace = {
+  get workspaceFolders() {
+    return recorded.workspaceFolders;
+  },
+  onDidChangeConfiguration(listener: (event: { affectsConfiguration(section: string): boolean }) => void) {
+    return recorded.configurationChange.event(listener);
+  },
   getConfiguration(section: string) {
     const key = (k: string) => `${section}.${k}`;
     return {
