@@ -56,6 +56,8 @@ async function main() {
     console.log(`Activation: workbench DOM present → status bar item present: ${Math.round(startup.itemAt - startup.workbenchAt)} ms`);
     console.log(`            page navigation start → status bar item present: ${Math.round(startup.itemAt)} ms`);
     console.log(`            code-server spawned → status bar item present:   ${session.timings.codeServerStartToStatusItemMs} ms`);
+    console.log(`            code-server spawned → "Check Server" answers:    ${session.timings.codeServerStartToBridgeReadyMs} ms ` +
+      '(the bridge is up; includes the command palette round trips)');
   } catch (e) {
     failed = true;
     console.error(`benchmark failed: ${e.stack || e}`);

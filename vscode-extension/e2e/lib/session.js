@@ -52,7 +52,32 @@ class Session {
     this.workbench = await Workbench.open(this.browser, `${this.codeServer.url}/?folder=${encodeURIComponent(this.workspace)}`);
     await this.workbench.waitForStatus(/^tox/, { timeoutMs: 60000 });
     this.timings.codeServerStartToStatusItemMs = Date.now() - started;
+    await this.waitForBridge();
+    this.timings.codeServerStartToBridgeReadyMs = Date.now() - started;
     return this.workbench;
+  }
+
+  /**
+   * The status item appears before the extension's bridge has answered initialize (seconds, on a
+   * bridge's first start), and a save before that starts no run. The UI's way to ask is the
+   * "Check Server" command: it answers "… answers …" once the bridge and the server do.
+   */
+  async waitForBridge(timeoutMs = 60000) {
+    const workbench = this.workbench;
+    let said = [];
+    try {
+      await waitFor('the extension to report that the tox-server answers (Tox Server: Check Server)', timeoutMs, async () => {
+        await workbench.runCommand('Tox Server: Check Server');
+        said = await waitFor('a Tox Server notification', 5000, async () => {
+          const toasts = (await workbench.notifications()).filter((t) => t.startsWith('Tox Server:'));
+          return toasts.length > 0 && toasts;
+        }).catch(() => []);
+        await workbench.clearNotifications();
+        return said.some((t) => /\banswers\b/.test(t));
+      }, 250);
+    } catch (e) {
+      throw new Error(`${e.message}; it said: ${JSON.stringify(said)}`);
+    }
   }
 
   /** Absolute path of a workspace file. */

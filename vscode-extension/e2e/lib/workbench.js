@@ -84,6 +84,29 @@ class Workbench {
     await this.page.click(STATUS_ITEM, { timeout: 5000 });
   }
 
+  // --- commands and notifications ----------------------------------------------------------------
+
+  /** F1, the command's title ("Category: Title"), Enter. */
+  async runCommand(title) {
+    await this.page.keyboard.press('F1');
+    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+    await this.page.keyboard.type(title);
+    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`, { timeout: 10000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 10000 });
+  }
+
+  /** The texts of the notification toasts on screen. */
+  notifications() {
+    return this.page.$$eval('.notifications-toasts .notification-toast .notification-list-item-message',
+      (els) => els.map((e) => e.textContent));
+  }
+
+  async clearNotifications() {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await waitFor('the notifications to go', 5000, async () => (await this.notifications()).length === 0);
+  }
+
   // --- editor -----------------------------------------------------------------------------------
 
   /** Ctrl+P, the file's name, Enter; resolves once its editor has the keyboard focus. */
