@@ -36,8 +36,7 @@ need python3 python3
 [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/krb5.h ] || missing+=(libkrb5-dev)
 [ -f /usr/include/node/node.h ] || missing+=(nodejs) # headers for node-gyp: nothing is downloaded
 if ((${#missing[@]})); then
-  # shellcheck disable=SC2046
-  echo "setup.sh: missing Debian packages; install them: apt-get install -y $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')" >&2
+  echo "setup.sh: missing Debian packages; install them: apt-get install -y $(printf "%s\n" "${missing[@]}" | sort -u | xargs)" >&2
   exit 1
 fi
 

@@ -166,6 +166,21 @@ class Workbench {
     return this.page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((row) => row.getAttribute('aria-label')));
   }
 
+  /** Clicks the Problems row whose aria-label matches `pattern`. */
+  async clickProblem(pattern) {
+    const labels = await this.problems();
+    const index = labels.findIndex((l) => pattern.test(l));
+    if (index < 0) throw new Error(`no problem matches ${pattern}: ${JSON.stringify(labels)}`);
+    await this.page.locator('.markers-panel .monaco-list-row').nth(index).click({ timeout: 5000 });
+  }
+
+  /** Waits until `fileName` is the active editor with the cursor on `line`. */
+  async waitForActiveEditor(fileName, line, timeoutMs = 10000) {
+    await this.page.waitForSelector(`.tab.active[data-resource-name="${fileName}"]`, { timeout: timeoutMs });
+    await waitFor(`the cursor on line ${line}`, timeoutMs, () => this.page.$$eval('[id="status.editor.selection"]',
+      (els, l) => els.some((e) => (e.getAttribute('aria-label') || '').startsWith(`Ln ${l},`)), line));
+  }
+
   // --- evidence ---------------------------------------------------------------------------------
 
   /** A screenshot plus the text a reader of a failure needs: status history, terminal rows, problems. */
