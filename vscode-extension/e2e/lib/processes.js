@@ -57,7 +57,7 @@ function readStat(pid) {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], pgrp: Number(fields[2]) };
+    return { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) };
   } catch {
     return null;
   }
@@ -67,6 +67,29 @@ function readStat(pid) {
 function isRunning(pid) {
   const stat = readStat(pid);
   return stat !== null && stat.state !== 'Z';
+}
+
+/** Live descendants of `pid` (children, their children, …): [{pid, cmdline}]. */
+function descendants(pid) {
+  const children = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(name);
+    if (!stat || stat.state === 'Z') continue;
+    if (!children.has(stat.ppid)) children.set(stat.ppid, []);
+    children.get(stat.ppid).push(Number(name));
+  }
+  const found = [];
+  const visit = (parent) => {
+    for (const child of children.get(parent) || []) {
+      let cmdline = '';
+      try { cmdline = fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { /* gone */ }
+      found.push({ pid: child, cmdline });
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
 }
 
 /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when no member is left. */
@@ -104,4 +127,4 @@ function processesUnder(dir) {
   return found;
 }
 
-module.exports = { waitFor, startGroup, stopGroup, groupMembers, isRunning, processesUnder };
+module.exports = { waitFor, startGroup, stopGroup, groupMembers, isRunning, descendants, processesUnder };

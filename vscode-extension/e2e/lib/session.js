@@ -90,10 +90,10 @@ class Session {
     return ping(this.server.port);
   }
 
-  /** Screenshot and text dump of the window into target/e2e/<name>.{png,txt,html}. */
+  /** Screenshot and text dump of the window into target/e2e/<session>/<name>.{png,txt,html}. */
   async dump(name) {
     if (!this.workbench) return;
-    await this.workbench.dump(path.join(outputDir, name.replace(/[^\w.-]+/g, '-')));
+    await this.workbench.dump(path.join(this.dir, name.replace(/[^\w.-]+/g, '-')));
   }
 
   /** Ends Chromium, code-server and the tox-server; then fails if anything of ours is still running. */

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { Session } = require('../lib/session');
-const { isRunning, waitFor } = require('../lib/processes');
+const { descendants, isRunning, waitFor } = require('../lib/processes');
 
 const TEST_FILE = 'tests/test_frobulator.py';
 
@@ -16,7 +16,11 @@ describe('Tox Server extension in a real editor', function () {
 
   before(async function () {
     this.timeout(180000);
+    const started = Date.now();
     workbench = await session.start();
+    const t = session.timings;
+    console.log(`      session up in ${Date.now() - started} ms (code-server spawned → status item ` +
+      `${t.codeServerStartToStatusItemMs} ms, → bridge ready ${t.codeServerStartToBridgeReadyMs} ms)`);
     original = fs.readFileSync(session.file(TEST_FILE), 'utf8');
   });
 
@@ -110,6 +114,7 @@ describe('Tox Server extension in a real editor', function () {
       return text && Number(text);
     });
     assert.ok(isRunning(pid), `the sleeping test (pid ${pid}) runs`);
+    assert.ok(descendants(session.server.pid).some((p) => p.pid === pid), 'the sleeping test runs under the tox-server');
 
     await workbench.clickStatusItem(); // while running, the item cancels
     await workbench.waitForStatus(/^tox: cancelled$/, { from: running.index, timeoutMs: 15000 });
@@ -121,6 +126,8 @@ describe('Tox Server extension in a real editor', function () {
     assert.match(run[0], new RegExp(`· on save: ${TEST_FILE} ·`));
 
     await waitFor(`the sleeping test (pid ${pid}) to be gone`, 15000, () => !isRunning(pid));
+    await waitFor('the tox-server to have no child processes left', 15000, () => descendants(session.server.pid).length === 0)
+      .catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(descendants(session.server.pid))}`); });
     const health = await session.pingServer();
     assert.ok(health, 'the tox-server still answers a ping after the cancel');
     assert.equal(health.tasks, 0, 'no run is left on the server');
