@@ -80,6 +80,11 @@ class Workbench {
     return JSON.stringify(history.slice(from).map((h) => h.label));
   }
 
+  /** The item's class attribute: VS Code marks an error background "error-kind", a warning one "warning-kind". */
+  statusItemClasses() {
+    return this.page.getAttribute(STATUS_ITEM, 'class', { timeout: 5000 });
+  }
+
   async clickStatusItem() {
     await this.page.click(STATUS_ITEM, { timeout: 5000 });
   }

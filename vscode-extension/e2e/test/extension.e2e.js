@@ -45,10 +45,13 @@ describe('Tox Server extension in a real editor', function () {
     return history.length; // status labels from here on belong to this save
   }
 
-  /** The lines of the last run in the terminal: from its last header on. */
+  /** The lines of the last run in the terminal: from its last header to the last non-empty row. */
   function lastRun(lines) {
     const start = lines.map((l) => l.startsWith('▶ Run ')).lastIndexOf(true);
-    return start < 0 ? null : lines.slice(start);
+    if (start < 0) return null;
+    let end = lines.length;
+    while (end > start && lines[end - 1] === '') end--;
+    return lines.slice(start, end);
   }
 
   it('runs the tests after a save and shows them passing', async function () {
@@ -75,6 +78,7 @@ describe('Tox Server extension in a real editor', function () {
 
     await workbench.waitForStatus(/^tox: (queued|running)/, { from, timeoutMs: 15000 });
     await workbench.waitForStatus(/^tox: failed \(exit 1\)$/, { from, timeoutMs: 60000 });
+    assert.match(await workbench.statusItemClasses(), /\berror-kind\b/, 'the item has the error background');
 
     await workbench.openProblems();
     const problems = await waitFor('the Problems panel to list the failed assertion', 10000, async () => {
@@ -115,6 +119,11 @@ describe('Tox Server extension in a real editor', function () {
     });
     assert.ok(isRunning(pid), `the sleeping test (pid ${pid}) runs`);
     assert.ok(descendants(session.server.pid).some((p) => p.pid === pid), 'the sleeping test runs under the tox-server');
+    // unittest has written "test_reverses_and_shouts (…) ... " without a newline: partial lines show at once.
+    await workbench.waitForTerminal('the sleeping test\'s unfinished line', (lines) => {
+      const r = lastRun(lines);
+      return r && /^test_reverses_and_shouts \(.*\) \.\.\.$/.test(r[r.length - 1] || '');
+    });
 
     await workbench.clickStatusItem(); // while running, the item cancels
     await workbench.waitForStatus(/^tox: cancelled$/, { from: running.index, timeoutMs: 15000 });
