@@ -8,6 +8,7 @@ const { Session } = require('../lib/session');
 const { descendants, isRunning, waitFor } = require('../lib/processes');
 
 const TEST_FILE = 'tests/test_frobulator.py';
+const TEST_FILE_PATTERN = TEST_FILE.replace(/[.]/g, '\\.');
 
 describe('Tox Server extension in a real editor', function () {
   const session = new Session('session');
@@ -65,7 +66,7 @@ describe('Tox Server extension in a real editor', function () {
       const r = lastRun(lines);
       return r && r.some((l) => l.startsWith('✔ passed')) && r;
     });
-    assert.match(run[0], new RegExp(`^▶ Run \\d+ · on save: ${TEST_FILE} · \\d\\d:\\d\\d:\\d\\d$`));
+    assert.match(run[0], new RegExp(`^▶ Run \\d+ · on save: ${TEST_FILE_PATTERN} · \\d\\d:\\d\\d:\\d\\d$`));
     assert.ok(run.some((l) => /^Ran 2 tests in /.test(l)), `unittest's summary in:\n${run.join('\n')}`);
     assert.ok(run.includes('OK'), `unittest's OK in:\n${run.join('\n')}`);
     assert.match(run.find((l) => l.startsWith('✔ passed')), /^✔ passed in \d+(\.\d+)? s$/);
@@ -132,7 +133,7 @@ describe('Tox Server extension in a real editor', function () {
       return r && r.some((l) => l.startsWith('■ cancelled')) && r;
     });
     assert.match(run.find((l) => l.startsWith('■ cancelled')), /^■ cancelled after \d+(\.\d+)? s$/);
-    assert.match(run[0], new RegExp(`· on save: ${TEST_FILE} ·`));
+    assert.match(run[0], new RegExp(`· on save: ${TEST_FILE_PATTERN} ·`));
 
     await waitFor(`the sleeping test (pid ${pid}) to be gone`, 15000, () => !isRunning(pid));
     await waitFor('the tox-server to have no child processes left', 15000, () => descendants(session.server.pid).length === 0)
