@@ -81,7 +81,7 @@ function codeServerExecutable() {
 async function startCodeServer({ executable, dir, workspace, settings, env }) {
   const userData = path.join(dir, 'user-data');
   const extensions = path.join(dir, 'extensions');
-  for (const sub of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'tmp']) {
+  for (const sub of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']) {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
   }
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -96,6 +96,7 @@ async function startCodeServer({ executable, dir, workspace, settings, env }) {
       ...env,
       XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
       XDG_DATA_HOME: path.join(dir, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(dir, 'xdg-cache'), // VS Code's device id file
       TMPDIR: path.join(dir, 'tmp'),
       EXTENSIONS_GALLERY: '{}',
     },

@@ -48,7 +48,11 @@ class Session {
       settings: { ...baseSettings(), 'toxServer.host': '127.0.0.1', 'toxServer.port': this.server.port },
       env: {},
     });
-    this.browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, ...scratchHome(path.join(this.dir, 'browser')) }, // crash reports, dconf
+    });
     this.workbench = await Workbench.open(this.browser, `${this.codeServer.url}/?folder=${encodeURIComponent(this.workspace)}`);
     await this.workbench.waitForStatus(/^tox/, { timeoutMs: 60000 });
     this.timings.codeServerStartToStatusItemMs = Date.now() - started;
@@ -124,6 +128,16 @@ class Session {
     this.browser = this.codeServer = this.server = this.workbench = undefined;
     if (errors.length) throw new Error(errors.join('\n'));
   }
+}
+
+/** XDG folders under `dir`, so that nothing writes to the user's home. */
+function scratchHome(dir) {
+  const env = {};
+  for (const [name, sub] of [['XDG_CONFIG_HOME', 'config'], ['XDG_CACHE_HOME', 'cache'], ['XDG_DATA_HOME', 'data']]) {
+    env[name] = path.join(dir, sub);
+    fs.mkdirSync(env[name], { recursive: true });
+  }
+  return env;
 }
 
 function withDeadline(promise, ms) {
