@@ -49,7 +49,8 @@ export class RunPresenter implements vscode.Disposable {
   private readonly runs = new Map<number, RunRecord>();
   private pending: PendingRun[] = [];
   private serverReachable = true;
-  private bridgeRunning = false;
+  /** The bridge's life: starting (at first and while restarting), running, or given up. */
+  private bridgeState: 'starting' | 'running' | 'stopped' = 'starting';
   private serverWorkdir: string | undefined;
   private lastOutcome: RunOutcome | undefined;
   private revealedOnce = false;
@@ -66,7 +67,7 @@ export class RunPresenter implements vscode.Disposable {
 
   /** A bridge answered initialize. */
   bridgeStarted(serverReachable: boolean, serverWorkdir: string | undefined): void {
-    this.bridgeRunning = true;
+    this.bridgeState = 'running';
     this.serverReachable = serverReachable;
     this.serverWorkdir = serverWorkdir ?? this.serverWorkdir;
     this.refreshStatus();
@@ -78,7 +79,7 @@ export class RunPresenter implements vscode.Disposable {
       this.finish(record, { kind: 'error', message: reason }, false);
     }
     this.runs.clear();
-    this.bridgeRunning = restarting;
+    this.bridgeState = restarting ? 'starting' : 'stopped';
     this.refreshStatus();
   }
 
@@ -301,8 +302,8 @@ export class RunPresenter implements vscode.Disposable {
     if (records.length > 0) {
       return { kind: 'queued' };
     }
-    if (!this.bridgeRunning) {
-      return { kind: 'stopped' };
+    if (this.bridgeState !== 'running') {
+      return { kind: this.bridgeState };
     }
     if (!this.serverReachable) {
       return { kind: 'unreachable' };

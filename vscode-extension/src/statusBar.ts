@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 
 /** What the status bar item shows. */
 export type StatusState =
+  | { kind: 'starting' }
   | { kind: 'idle' }
   | { kind: 'queued' }
   | { kind: 'running'; startedAt: number }
@@ -38,6 +39,8 @@ export const systemClock: Clock = {
 /** The status bar text of a state, e.g. `$(sync~spin) tox: running 3s`. */
 export function statusText(state: StatusState, now: number): string {
   switch (state.kind) {
+    case 'starting':
+      return '$(loading~spin) tox: starting';
     case 'idle':
       return '$(beaker) tox';
     case 'queued':
@@ -84,7 +87,8 @@ function backgroundOf(state: StatusState): vscode.ThemeColor | undefined {
  */
 export class ToxStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private state: StatusState = { kind: 'idle' };
+  /** Until the bridge has answered initialize: saves before that start no run. */
+  private state: StatusState = { kind: 'starting' };
   private details: StatusDetails;
   private ticker: { dispose(): void } | undefined;
 

@@ -42,7 +42,8 @@ function baseSettings() {
  * folder the way an installed VSIX lies there. When the folder has no bridge of its own, the repo's
  * launcher and jar are put in its place, as the packaged extension carries them.
  */
-function installExtension(sourceDir, extensionsDir, bridge) {
+function installExtension(sourceDir, extensionsDir, bridge, executable) {
+  if (sourceDir.endsWith('.vsix')) return installVsix(sourceDir, extensionsDir, executable);
   if (!fs.existsSync(path.join(sourceDir, 'package.json')) || !fs.existsSync(path.join(sourceDir, 'dist'))) {
     throw new Error(`${sourceDir} holds no built extension (package.json + dist/): build it (npm run build there) ` +
       'or point TOX_SERVER_EXTENSION_DIR at one');
@@ -64,6 +65,29 @@ function installExtension(sourceDir, extensionsDir, bridge) {
   if (!fs.existsSync(jar)) {
     fs.mkdirSync(path.dirname(jar), { recursive: true });
     fs.copyFileSync(bridge.jar, jar);
+  }
+  return target;
+}
+
+/**
+ * Installs a packaged extension the way a user does (`--install-extension x.vsix`), so the test
+ * covers what the .vsix carries: the bundle, the bridge launcher and its jar.
+ */
+function installVsix(vsix, extensionsDir, executable) {
+  if (!fs.existsSync(vsix)) {
+    throw new Error(`${vsix} does not exist: package the extension first (npm run package in vscode-extension)`);
+  }
+  const scratch = path.dirname(extensionsDir);
+  execFileSync(executable, ['--install-extension', vsix, '--force', '--extensions-dir', extensionsDir,
+    '--user-data-dir', path.join(scratch, 'user-data')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120000,
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(scratch, 'xdg-config'), XDG_DATA_HOME: path.join(scratch, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(scratch, 'xdg-cache'), EXTENSIONS_GALLERY: '{}' },
+  });
+  const target = path.join(extensionsDir, EXTENSION_FOLDER);
+  for (const file of ['package.json', 'dist/extension.js', 'bridge/bin/bridge', 'bridge/target/bridge.jar']) {
+    if (!fs.existsSync(path.join(target, file))) throw new Error(`${vsix} installed without ${file}`);
   }
   return target;
 }

@@ -38,7 +38,7 @@ class Session {
     const editorDir = path.join(this.dir, 'editor');
     fs.mkdirSync(path.join(editorDir, 'extensions'), { recursive: true });
     this.installedExtension = installExtension(this.extensionDir, path.join(editorDir, 'extensions'),
-      { launcher: bridgeLauncher, jar: bridgeJar });
+      { launcher: bridgeLauncher, jar: bridgeJar }, executable);
 
     const started = Date.now();
     this.codeServer = await startCodeServer({
@@ -56,15 +56,16 @@ class Session {
     this.workbench = await Workbench.open(this.browser, `${this.codeServer.url}/?folder=${encodeURIComponent(this.workspace)}`);
     await this.workbench.waitForStatus(/^tox/, { timeoutMs: 60000 });
     this.timings.codeServerStartToStatusItemMs = Date.now() - started;
-    await this.waitForBridge();
+    // "tox: starting" until the bridge has answered initialize; then plain "tox" (idle, server up).
+    await this.workbench.waitForStatus(/^tox$/, { timeoutMs: 60000 });
     this.timings.codeServerStartToBridgeReadyMs = Date.now() - started;
+    await this.waitForBridge();
     return this.workbench;
   }
 
   /**
-   * The status item appears before the extension's bridge has answered initialize (seconds, on a
-   * bridge's first start), and a save before that starts no run. The UI's way to ask is the
-   * "Check Server" command: it answers "… answers …" once the bridge and the server do.
+   * The "Check Server" command answers "… answers …" once the bridge and the server do (the
+   * status item says the same by leaving "tox: starting"; this checks the command too).
    */
   async waitForBridge(timeoutMs = 60000) {
     const workbench = this.workbench;

@@ -200,6 +200,16 @@ describe('RunPresenter', () => {
     assert.deepEqual(tox().shown, [true], 'Show Output shows the terminal');
   });
 
+  it('says starting, never stopped, while a bridge starts or restarts', () => {
+    presenter.bridgeStopped('the bridge stopped (exit code 1)', true);
+    assert.equal(item.text, '$(loading~spin) tox: starting');
+    // The bridge reports the server before it answers initialize: still starting.
+    send({ method: 'serverStatus', params: { reachable: true, message: 'answered' } });
+    assert.equal(item.text, '$(loading~spin) tox: starting');
+    presenter.bridgeStarted(true, '/srv/project');
+    assert.equal(item.text, '$(beaker) tox');
+  });
+
   it('ends runs in flight when the bridge stops', () => {
     send({ method: 'runQueued', params: { runId: 1, trigger: 'manual', changedFiles: [] } });
     send({ method: 'runStarted', params: { runId: 1 } });

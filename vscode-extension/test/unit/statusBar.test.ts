@@ -20,19 +20,20 @@ describe('ToxStatusBar', () => {
   const colour = () => (item.backgroundColor as ThemeColor | undefined)?.id;
   const command = () => (typeof item.command === 'string' ? item.command : item.command?.command);
 
-  it('is the left item toxServer.status named Tox Server, shown, idle', () => {
+  it('is the left item toxServer.status named Tox Server, shown, starting until the bridge answers', () => {
     assert.equal(recorded.statusBarItems.length, 1);
     assert.equal(item.id, 'toxServer.status');
     assert.equal(item.alignment, 1 /* Left */);
     assert.equal(item.name, 'Tox Server');
     assert.equal(item.visible, true);
-    assert.equal(item.text, '$(beaker) tox');
-    assert.equal(item.accessibilityInformation?.label, 'tox');
+    assert.equal(item.text, '$(loading~spin) tox: starting');
+    assert.equal(item.accessibilityInformation?.label, 'tox: starting');
     assert.equal(colour(), undefined);
     assert.equal(command(), 'toxServer.showOutput');
   });
 
   const cases: Array<[StatusState, string, string | undefined, string]> = [
+    [{ kind: 'starting' }, '$(loading~spin) tox: starting', undefined, 'toxServer.showOutput'],
     [{ kind: 'idle' }, '$(beaker) tox', undefined, 'toxServer.showOutput'],
     [{ kind: 'queued' }, '$(clock) tox: queued', undefined, 'toxServer.cancel'],
     [{ kind: 'passed' }, '$(pass) tox: passed', undefined, 'toxServer.showOutput'],
