@@ -14,6 +14,7 @@ const LAST_ARGS_KEY = 'toxServer.lastArgs';
 let supervisor: BridgeSupervisor | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('Tox Server');
   context.subscriptions.push(log);
   const logLine = (line: string) => log.appendLine(`${new Date().toISOString()} ${line}`);
@@ -202,7 +203,12 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
-  void bridge.start();
+  logLine(`Activated in ${Date.now() - activatedAt} ms; starting the bridge`);
+  void bridge.start().then((result) => {
+    if (result) {
+      logLine(`Bridge ready ${Date.now() - activatedAt} ms after activation`);
+    }
+  });
 }
 
 /** Stops the bridge: shutdown and exit, a kill after 2 s. */
