@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -314,8 +314,15 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
+  /** Always hh:mm:ss: {@code LocalTime.toString()} leaves out the seconds at a whole minute. */
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
   static String header(RunQueue.Request request, boolean color) {
-    String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    return header(request, color, LocalTime.now());
+  }
+
+  static String header(RunQueue.Request request, boolean color, LocalTime now) {
+    String time = now.format(TIME);
     String why =
         switch (request.why()) {
           case START -> "first run";
