@@ -214,7 +214,7 @@ class BridgeWatchTest {
       watch.awaitStderr("[DONE]", 2, T);
       watch.stdin().write('q');
       watch.stdin().flush();
-      assertThat(watch.waitFor(T)).isZero();
+      assertThat(watch.waitFor(T)).as("exit code; stderr:\n%s", watch.stderr()).isZero();
       assertThat(headers(watch)).containsExactly("first run", "rerun requested");
     }
   }
@@ -231,7 +231,7 @@ class BridgeWatchTest {
       watch.awaitStderr("[CANCELLED]", T);
       assertThat(watch.process.isAlive()).as("still watching after the run was cancelled").isTrue();
       watch.signal("INT");
-      assertThat(watch.waitFor(T)).isEqualTo(130);
+      assertThat(watch.waitFor(T)).as("exit code; stderr:\n%s", watch.stderr()).isEqualTo(130);
       assertThat(watch.stderr()).doesNotContain("Exception");
     }
   }
@@ -257,7 +257,7 @@ class BridgeWatchTest {
       assertThat(watch.process.isAlive()).isTrue();
       watch.stdin().write('q');
       watch.stdin().flush();
-      assertThat(watch.waitFor(T)).isZero();
+      assertThat(watch.waitFor(T)).as("exit code; stderr:\n%s", watch.stderr()).isZero();
     }
   }
 
@@ -265,7 +265,7 @@ class BridgeWatchTest {
   void aMissingDirectoryIsAUsageError() throws Exception {
     try (CliProcess watch =
         BridgeRunTest.bridge(dir, Map.of(), "-p", "1", "watch", dir.resolve("nope").toString())) {
-      assertThat(watch.waitFor(T)).isEqualTo(2);
+      assertThat(watch.waitFor(T)).as("exit code; stderr:\n%s", watch.stderr()).isEqualTo(2);
       assertThat(watch.stderr()).contains("is not a directory");
     }
   }
