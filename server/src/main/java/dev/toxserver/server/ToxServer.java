@@ -78,6 +78,9 @@ public final class ToxServer {
   private final OutputStream teeErr = new FileOutputStream(FileDescriptor.err);
   private Thread loopThread;
 
+  /** The runs' records for a successor, should this server be killed; null when unwritable. */
+  private RunRecords records;
+
   /**
    * Threads for the runs' pumps, supervisors and killers, reused from run to run. Daemons, so that
    * a pump stuck on a pipe held by a process that escaped its run can never keep the JVM alive.
@@ -137,6 +140,7 @@ public final class ToxServer {
     } catch (CommandNotFoundException e) {
       throw new ServerStartException("Cannot run the command: " + e.getMessage());
     }
+    sweepPredecessorsRuns();
     loopThread = new Thread(this::loop, "tox-server-loop");
     loopThread.start();
     try {
@@ -151,6 +155,25 @@ public final class ToxServer {
       Thread.currentThread().interrupt();
       throw new ServerStartException("Interrupted while starting");
     }
+  }
+
+  /**
+   * Before serving: ends what is left of runs whose server was killed (see {@link RunRecords}), so
+   * that no tox of a dead server competes with ours, and opens this server's records.
+   */
+  private void sweepPredecessorsRuns() {
+    try {
+      records = RunRecords.open(config.workdir());
+    } catch (IOException e) {
+      LOG.warning(
+          "Cannot keep run records in "
+              + StateDir.of(config.workdir())
+              + " ("
+              + e
+              + "): runs left by a killed server are not ended, and ours would not be either.");
+      return;
+    }
+    records.sweep(config.killGrace());
   }
 
   /** The endpoint clients connect to, once bound. */
@@ -551,6 +574,9 @@ public final class ToxServer {
         failToStart(task, e.getMessage());
         continue;
       }
+      if (records != null) {
+        records.add(task.process.pid(), argv);
+      }
       task.state = RunTask.State.STARTED;
       task.startedNanos = System.nanoTime();
       current = task;
@@ -678,6 +704,9 @@ public final class ToxServer {
   }
 
   private void treeGone(RunTask task) {
+    if (records != null) {
+      records.remove(task.process.pid());
+    }
     if (current == task) {
       current = null;
     }
