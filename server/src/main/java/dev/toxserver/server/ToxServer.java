@@ -66,6 +66,13 @@ public final class ToxServer {
   /** Per-client ZeroMQ send queue, in messages (each at most ~82 KiB of OUTPUT). */
   private static final int SEND_HWM = 64;
 
+  /**
+   * OUTPUT messages forwarded per pass of the loop (1 MiB at most): a stream that the command
+   * refills as fast as it goes out must not keep the loop from other clients' requests (a PING is
+   * answered within milliseconds even during a long stream).
+   */
+  private static final int FORWARD_PER_PASS = 16;
+
   /** A client whose unsent replies pile up past this is treated as gone. */
   private static final int MAX_OUTBOX = 10_000;
 
@@ -339,8 +346,10 @@ public final class ToxServer {
     if (blocked) {
       return 1; // a client fell behind: retry soon (ROUTER has no per-peer writability to poll)
     }
-    if (current != null && current.abandoned && !current.output.isEmpty()) {
-      return 0; // output of a vanished client to discard, so its pumps can go on
+    if (current != null && !current.output.isEmpty()) {
+      // More output than one pass forwards, or output of a vanished client to discard so that its
+      // pumps can go on: come back at once.
+      return 0;
     }
     long next = Long.MAX_VALUE;
     for (RunTask t : runs.values()) {
@@ -652,7 +661,7 @@ public final class ToxServer {
       return;
     }
     Peer peer = peerOf(task.route());
-    while (true) {
+    for (int n = 0; n < FORWARD_PER_PASS; n++) {
       RunTask.Out out = task.output.peek();
       if (out == null) {
         return;
