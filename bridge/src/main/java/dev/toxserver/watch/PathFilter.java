@@ -60,6 +60,8 @@ public final class PathFilter {
           ".svn/",
           ".idea/",
           ".DS_Store",
+          // tox-server's own state in the project (keys, run records): written by every run
+          ".tox-server/",
           // Python environments, caches and what a test run writes
           ".tox/",
           ".nox/",

@@ -262,6 +262,53 @@ class BridgeWatchTest {
   }
 
   @Test
+  void aServerKilledMidRunIsReportedAndTheNextSaveRunsOnTheRestartedServer() throws Exception {
+    int port = CliProcess.freePort();
+    String[] serve = {
+      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
+    };
+    Path release = outside.resolve("release");
+    CliProcess first = CliProcess.start(outside, serve);
+    try (CliProcess watch =
+        CliProcess.startMain(
+            "dev.toxserver.bridge.BridgeCli",
+            dir,
+            Map.of(),
+            true,
+            "-p",
+            Integer.toString(port),
+            "-t",
+            "2",
+            "watch",
+            project.toString(),
+            "--",
+            "wait-for",
+            release.toString())) {
+      first.awaitStderr("^C to exit", T);
+      watch.awaitStderr("Watching", T);
+      write(project.resolve("app.py"), "A = 2\n");
+      watch.awaitStdout("waiting for", T);
+      first.signal("KILL");
+      first.waitFor(T);
+      watch.awaitStderr("stopped answering", T);
+      assertThat(watch.process.isAlive()).isTrue();
+      try (CliProcess second = CliProcess.start(outside, serve)) {
+        second.awaitStderr("^C to exit", T);
+        assertThat(second.stderr()).contains("Ending what is left of a run");
+        Files.createFile(release);
+        write(project.resolve("app.py"), "A = 3\n");
+        watch.awaitStderr("[DONE]", 1, T);
+        assertThat(watch.stdout()).endsWith("released\n");
+      }
+      watch.stdin().write('q');
+      watch.stdin().flush();
+      assertThat(watch.waitFor(T)).isZero();
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
   void aMissingDirectoryIsAUsageError() throws Exception {
     try (CliProcess watch =
         BridgeRunTest.bridge(dir, Map.of(), "-p", "1", "watch", dir.resolve("nope").toString())) {

@@ -306,6 +306,56 @@ class BridgeStdioTest {
   }
 
   @Test
+  void aServerKilledMidRunFailsTheRunClearlyAndARestartedServerIsUsedWithoutRestartingTheBridge()
+      throws Exception {
+    int port = CliProcess.freePort();
+    String[] serve = {
+      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
+    };
+    Path child = outside.resolve("child.pid");
+    Path daemon = outside.resolve("daemon.pid");
+    CliProcess first = CliProcess.start(outside, serve);
+    try (StdioBridge b = StdioBridge.start(dir)) {
+      first.awaitStderr("^C to exit", T);
+      assertThat(b.initialize(project, port, false).serverReachable).isTrue();
+      CompletableFuture<BridgeApi.RunResult> run =
+          b.bridge.run(args("tree", child.toString(), daemon.toString()));
+      BridgeApi.RunQueued q = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      Await.until(
+          () -> b.editor.text(q.runId, "stdout").contains("tree ready"),
+          T,
+          "the run's tree to be ready");
+      long childPid = Long.parseLong(Files.readString(child).trim());
+      long daemonPid = Long.parseLong(Files.readString(daemon).trim());
+
+      first.signal("KILL");
+      first.waitFor(T);
+      // The run in flight ends with an error that says what happened (within the 2 s timeout).
+      assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS))
+          .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.SERVER_UNREACHABLE));
+      BridgeApi.RunFinished f =
+          b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == q.runId, T);
+      assertThat(f.error).contains("stopped answering");
+      assertThat(f.returncode).isNull();
+      b.editor.await(BridgeApi.ServerStatus.class, s -> !s.reachable, T);
+      assertThat(Await.running(childPid)).as("the killed server's run, orphaned").isTrue();
+
+      try (CliProcess second = CliProcess.start(outside, serve)) {
+        second.awaitStderr("^C to exit", T);
+        // The new server ended the orphans before it listened.
+        assertThat(Await.running(childPid)).isFalse();
+        assertThat(Await.running(daemonPid)).isFalse();
+        b.editor.await(BridgeApi.ServerStatus.class, s -> s.reachable, 2, T);
+        BridgeApi.RunResult r = b.bridge.run(args("echo", "again")).get(30, TimeUnit.SECONDS);
+        assertThat(r.returncode).isZero();
+        assertThat(b.editor.text(r.runId, "stdout")).isEqualTo("again\n");
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
   void malformedInputGetsErrorsAndTheBridgeKeepsServing() throws Exception {
     try (TestServer server = server();
         StdioBridge b = StdioBridge.startRaw(dir)) {

@@ -46,7 +46,8 @@ class PathFilterTest {
         "build",
         "target",
         "module/target",
-        ".idea"
+        ".idea",
+        ".tox-server"
       })
   void defaultIgnoredDirectoriesAreNotWatched(String dir) {
     PathFilter filter = filter("");

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -25,8 +26,11 @@ public final class ProcessTree {
 
   private ProcessTree() {}
 
-  /** One line of /proc/PID/stat, the fields we need. */
-  private record Stat(long pid, char state, long ppid, long session) {
+  /**
+   * One line of /proc/PID/stat, the fields we need; {@code startTime} is field 22, the start in
+   * clock ticks since boot, which tells a process from a later one that got the same pid.
+   */
+  private record Stat(long pid, char state, long ppid, long session, long startTime) {
     boolean running() {
       return state != 'Z' && state != 'X';
     }
@@ -81,6 +85,38 @@ public final class ProcessTree {
     return result;
   }
 
+  /**
+   * The start time of a running process (field 22 of /proc/PID/stat, clock ticks since boot), or
+   * empty when it is gone, a zombie, or /proc cannot be read. With the pid it names one process for
+   * good: a pid reused later comes with another start time.
+   */
+  public static OptionalLong startTime(long pid) {
+    return readStat(PROC.resolve(Long.toString(pid)).resolve("stat"))
+        .filter(Stat::running)
+        .map(s -> OptionalLong.of(s.startTime()))
+        .orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The running processes whose session id is {@code sid}, except this JVM: what is left of a run
+   * whose command led session {@code sid} (its leader may be gone; the session id stays until the
+   * last member ends, and Linux does not hand out the pid again meanwhile). Empty without /proc.
+   */
+  public static List<ProcessHandle> session(long sid) {
+    Map<Long, Stat> all = scan();
+    if (all == null) {
+      return List.of();
+    }
+    long self = ProcessHandle.current().pid();
+    List<ProcessHandle> result = new ArrayList<>();
+    for (Stat s : all.values()) {
+      if (s.session() == sid && s.running() && s.pid() != self) {
+        ProcessHandle.of(s.pid()).ifPresent(result::add);
+      }
+    }
+    return result;
+  }
+
   /** Every process's stat, or null when /proc cannot be read. */
   private static Map<Long, Stat> scan() {
     if (!Files.isDirectory(PROC)) {
@@ -117,21 +153,22 @@ public final class ProcessTree {
       i = close + 2;
       char state = (char) b[i];
       i += 2;
-      long[] f = new long[3]; // ppid, pgrp, session
-      for (int k = 0; k < 3; k++) {
+      // Fields 4 (ppid) to 22 (starttime), all integers.
+      long[] f = new long[19];
+      for (int k = 0; k < f.length; k++) {
         long v = 0;
         boolean neg = false;
         if (b[i] == '-') {
           neg = true;
           i++;
         }
-        while (b[i] != ' ') {
+        while (i < b.length && b[i] != ' ' && b[i] != '\n') {
           v = v * 10 + (b[i++] - '0');
         }
         f[k] = neg ? -v : v;
         i++;
       }
-      return Optional.of(new Stat(pid, state, f[0], f[2]));
+      return Optional.of(new Stat(pid, state, f[0], f[2], f[18]));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // the process ended while we looked
     }

@@ -66,6 +66,13 @@ public final class ToxServer {
   /** Per-client ZeroMQ send queue, in messages (each at most ~82 KiB of OUTPUT). */
   private static final int SEND_HWM = 64;
 
+  /**
+   * OUTPUT messages forwarded per pass of the loop (1 MiB at most): a stream that the command
+   * refills as fast as it goes out must not keep the loop from other clients' requests (a PING is
+   * answered within milliseconds even during a long stream).
+   */
+  private static final int FORWARD_PER_PASS = 16;
+
   /** A client whose unsent replies pile up past this is treated as gone. */
   private static final int MAX_OUTBOX = 10_000;
 
@@ -77,6 +84,9 @@ public final class ToxServer {
   private final OutputStream teeOut = new FileOutputStream(FileDescriptor.out);
   private final OutputStream teeErr = new FileOutputStream(FileDescriptor.err);
   private Thread loopThread;
+
+  /** The runs' records for a successor, should this server be killed; null when unwritable. */
+  private RunRecords records;
 
   /**
    * Threads for the runs' pumps, supervisors and killers, reused from run to run. Daemons, so that
@@ -137,6 +147,7 @@ public final class ToxServer {
     } catch (CommandNotFoundException e) {
       throw new ServerStartException("Cannot run the command: " + e.getMessage());
     }
+    sweepPredecessorsRuns();
     loopThread = new Thread(this::loop, "tox-server-loop");
     loopThread.start();
     try {
@@ -151,6 +162,25 @@ public final class ToxServer {
       Thread.currentThread().interrupt();
       throw new ServerStartException("Interrupted while starting");
     }
+  }
+
+  /**
+   * Before serving: ends what is left of runs whose server was killed (see {@link RunRecords}), so
+   * that no tox of a dead server competes with ours, and opens this server's records.
+   */
+  private void sweepPredecessorsRuns() {
+    try {
+      records = RunRecords.open(config.workdir());
+    } catch (IOException e) {
+      LOG.warning(
+          "Cannot keep run records in "
+              + StateDir.of(config.workdir())
+              + " ("
+              + e
+              + "): runs left by a killed server are not ended, and ours would not be either.");
+      return;
+    }
+    records.sweep(config.killGrace());
   }
 
   /** The endpoint clients connect to, once bound. */
@@ -316,8 +346,10 @@ public final class ToxServer {
     if (blocked) {
       return 1; // a client fell behind: retry soon (ROUTER has no per-peer writability to poll)
     }
-    if (current != null && current.abandoned && !current.output.isEmpty()) {
-      return 0; // output of a vanished client to discard, so its pumps can go on
+    if (current != null && !current.output.isEmpty()) {
+      // More output than one pass forwards, or output of a vanished client to discard so that its
+      // pumps can go on: come back at once.
+      return 0;
     }
     long next = Long.MAX_VALUE;
     for (RunTask t : runs.values()) {
@@ -551,6 +583,9 @@ public final class ToxServer {
         failToStart(task, e.getMessage());
         continue;
       }
+      if (records != null) {
+        records.add(task.process.pid(), argv);
+      }
       task.state = RunTask.State.STARTED;
       task.startedNanos = System.nanoTime();
       current = task;
@@ -626,7 +661,7 @@ public final class ToxServer {
       return;
     }
     Peer peer = peerOf(task.route());
-    while (true) {
+    for (int n = 0; n < FORWARD_PER_PASS; n++) {
       RunTask.Out out = task.output.peek();
       if (out == null) {
         return;
@@ -678,6 +713,9 @@ public final class ToxServer {
   }
 
   private void treeGone(RunTask task) {
+    if (records != null) {
+      records.remove(task.process.pid());
+    }
     if (current == task) {
       current = null;
     }

@@ -61,10 +61,15 @@ public final class ServerBenchmark {
       int cancelRuns,
       int payloadMiB,
       long slowClientPauseMicros,
-      List<String> serverJvmOptions) {
+      List<String> serverJvmOptions,
+      boolean loadOnly,
+      int clients,
+      int loadRounds) {
 
     static Settings parse(String[] args) {
       boolean quick = false;
+      boolean loadOnly = false;
+      int clients = 50;
       int payload = 100;
       List<String> jvm = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
@@ -72,6 +77,8 @@ public final class ServerBenchmark {
           case "--quick" -> quick = true;
           case "--payload-mib" -> payload = Integer.parseInt(optionValue(args, ++i));
           case "--server-jvm-option" -> jvm.add(optionValue(args, ++i));
+          case "--load-only" -> loadOnly = true;
+          case "--clients" -> clients = Integer.parseInt(optionValue(args, ++i));
           case "-h", "--help" -> throw new UsageError(null);
           default -> throw new UsageError("unknown option " + args[i]);
         }
@@ -79,9 +86,13 @@ public final class ServerBenchmark {
       if (payload < 1) {
         throw new UsageError("--payload-mib must be at least 1");
       }
+      if (clients < 1) {
+        throw new UsageError("--clients must be at least 1");
+      }
       return quick
-          ? new Settings(true, 10, 50, 1, 5, payload, 2000, List.copyOf(jvm))
-          : new Settings(false, 50, 250, 3, 20, payload, 2000, List.copyOf(jvm));
+          ? new Settings(true, 10, 50, 1, 5, payload, 2000, List.copyOf(jvm), loadOnly, clients, 1)
+          : new Settings(
+              false, 50, 250, 3, 20, payload, 2000, List.copyOf(jvm), loadOnly, clients, 3);
     }
 
     private static String optionValue(String[] args, int i) {
@@ -116,7 +127,8 @@ public final class ServerBenchmark {
 
   private static final String USAGE =
       """
-      Usage: server/bin/benchmark [--quick] [--payload-mib N] [--server-jvm-option OPT]...
+      Usage: server/bin/benchmark [--quick] [--load-only] [--clients N] [--payload-mib N]
+                                  [--server-jvm-option OPT]...
 
       Starts real tox-server processes (server/target/tox-server.jar) on 127.0.0.1 and measures:
         1. RUN round trip of a command that exits at once (true): p50, p99
@@ -124,8 +136,13 @@ public final class ServerBenchmark {
            (raw frames) and a v1 client (base85), against the same bytes piped locally
         3. cancel latency: INTERRUPT until the RUN reply, and that the whole tree is gone
         4. server RSS when idle, and at its peak while streaming to a slow client
+        5. load: N clients (default 50) at once, each running a command that prints 1 MiB of its
+           own; every client's bytes checked with SHA-256, the runs' order against the order of
+           the requests, and PING latency on another connection all the while (target p99 50 ms)
 
         --quick                  fewer iterations: a smoke check in about half a minute
+        --load-only              only the load scenario (5)
+        --clients N              clients in the load scenario (default 50)
         --payload-mib N          size of the throughput file (default 100)
         --server-jvm-option OPT  extra JVM option for the server processes (repeatable)
       """;
@@ -222,11 +239,14 @@ public final class ServerBenchmark {
               + " the figures will be noisy.%n",
           busy * 100);
     }
-    roundTripAndIdleMemory();
-    Payload payload = Payload.write(scratch.resolve("payload.bin"), settings.payloadBytes());
-    long fastPeak = throughput(payload);
-    slowClientMemory(payload, fastPeak);
-    cancelLatency();
+    if (!settings.loadOnly()) {
+      roundTripAndIdleMemory();
+      Payload payload = Payload.write(scratch.resolve("payload.bin"), settings.payloadBytes());
+      long fastPeak = throughput(payload);
+      slowClientMemory(payload, fastPeak);
+      cancelLatency();
+    }
+    concurrentClients();
   }
 
   /** The share of all CPUs' time spent busy over {@code window}; 0 where /proc/stat is missing. */
@@ -609,6 +629,238 @@ public final class ServerBenchmark {
 
   private static void killAll(List<Long> pids) {
     pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  // ---------------------------------------------------------------- 5
+
+  /** Bytes each load client's run prints. */
+  private static final int LOAD_BYTES = 1 << 20;
+
+  /**
+   * N clients connected at once, each asking for a run that prints 1 MiB of its own ("NAME\n"
+   * repeated): a first run holds the queue while the requests go out one after another (each once
+   * the server has it, so their order is known), then all of them stream. Another connection PINGs
+   * every 10 ms from the first connection to the last reply.
+   */
+  private void concurrentClients() throws Exception {
+    int n = settings.clients();
+    section(n + " concurrent clients, 1 MiB each; PING latency throughout");
+    Path log = scratch.resolve("load-runs.log");
+    Path release = scratch.resolve("load-release");
+    // $1 is the client's name (or "hold"), $2 the byte count (or the file that releases the hold).
+    String script =
+        "printf '%s\\n' \"$1\" >> \"$0\"; if [ \"$1\" = hold ]; then"
+            + " while [ ! -e \"$2\" ]; do sleep 0.01; done;"
+            + " else yes \"$1\" | head -c \"$2\"; fi";
+    ServerProcess server = startServer("load", List.of("sh", "-c", script, log.toString()));
+    List<Long> pings = new ArrayList<>();
+    long totalBytes = 0;
+    long totalNanos = 0;
+    int badClients = 0;
+    boolean inOrder = true;
+    // Round 0 warms the server's JIT up (as a served server is) and is not counted.
+    for (int round = 0; round <= settings.loadRounds(); round++) {
+      Files.deleteIfExists(log);
+      Files.deleteIfExists(release);
+      Pinger pinger = new Pinger(server.endpoint());
+      pinger.start();
+      List<LoadClient> clients = new ArrayList<>();
+      try (ToxServerClient control = new ToxServerClient(server.endpoint())) {
+        LoadClient holder =
+            LoadClient.start(server.endpoint(), List.of("hold", release.toString()));
+        awaitTasks(control, 1);
+        for (int i = 0; i < n; i++) {
+          String name = String.format(Locale.ROOT, "client-%02d", i);
+          clients.add(
+              LoadClient.start(server.endpoint(), List.of(name, Integer.toString(LOAD_BYTES))));
+          awaitTasks(control, i + 2);
+        }
+        long t0 = System.nanoTime();
+        Files.createFile(release);
+        holder.await();
+        for (LoadClient c : clients) {
+          c.await();
+        }
+        long elapsed = System.nanoTime() - t0;
+        List<Long> latencies = pinger.stop();
+        if (round > 0) {
+          pings.addAll(latencies);
+        }
+        long bytes = 0;
+        int bad = 0;
+        List<String> expectedLog = new ArrayList<>();
+        expectedLog.add("hold");
+        for (LoadClient c : clients) {
+          String name = c.args().get(0);
+          expectedLog.add(name);
+          bytes += c.received().bytes();
+          boolean ok =
+              c.returncode() == 0
+                  && c.received().bytes() == LOAD_BYTES
+                  && c.received().stderrBytes() == 0
+                  && MessageDigest.isEqual(c.received().digest(), expectedDigest(name));
+          if (!ok) {
+            bad++;
+            System.out.println("  " + name + ": MISMATCH (" + c.received().describe() + ")");
+          }
+        }
+        boolean ordered = Files.readAllLines(log).equals(expectedLog);
+        inOrder &= ordered;
+        badClients += bad;
+        if (round > 0) {
+          totalBytes += bytes;
+          totalNanos += elapsed;
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "  %s: %d clients, %.1f MiB in %.2f s = %.0f MiB/s; %d of %d intact;"
+                + " runs in request order: %s%n",
+            round == 0 ? "warm-up (not counted)" : "round " + round,
+            n,
+            bytes / MIB,
+            elapsed / 1e9,
+            mibPerSecond(bytes, elapsed),
+            n - bad,
+            n,
+            ordered ? "yes" : "NO");
+      } finally {
+        pinger.stop();
+      }
+    }
+    long[] sorted = pings.stream().mapToLong(Long::longValue).sorted().toArray();
+    double p50 = ms(percentile(sorted, 50));
+    double p99 = ms(percentile(sorted, 99));
+    double max = ms(sorted[sorted.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "  PING on another connection, %d answered: p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+            + " (target p99 <= 50 ms: %s)%n",
+        sorted.length,
+        p50,
+        p99,
+        max,
+        p99 <= 50 ? "met" : "MISSED");
+    int runs = n * (settings.loadRounds() + 1);
+    rows.add(
+        new Row(
+            n + " clients x 1 MiB, throughput",
+            fmt("%.0f MiB/s", mibPerSecond(totalBytes, totalNanos)),
+            "-",
+            Verdict.INFO));
+    rows.add(
+        new Row(
+            n + " clients x 1 MiB, bytes + SHA-256 per client",
+            (runs - badClients) + "/" + runs + " intact",
+            "all",
+            badClients == 0 ? Verdict.PASS : Verdict.BROKEN));
+    rows.add(
+        new Row(
+            n + " clients, runs in request order",
+            inOrder ? "yes" : "NO",
+            "FIFO",
+            inOrder ? Verdict.PASS : Verdict.BROKEN));
+    rows.add(
+        new Row(
+            "PING under load p99 (" + sorted.length + " pings)",
+            fmt("%.2f ms (p50 %.2f, max %.2f)", p99, p50, max),
+            "<= 50 ms",
+            p99 <= 50 ? Verdict.PASS : Verdict.MISS));
+    server.close();
+  }
+
+  /** SHA-256 of "NAME\n" repeated to {@link #LOAD_BYTES}. */
+  private static byte[] expectedDigest(String name) {
+    byte[] line = (name + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[LOAD_BYTES];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = line[i % line.length];
+    }
+    return newSha256().digest(all);
+  }
+
+  /** Waits until the server holds {@code tasks} runs (queued or running). */
+  private static void awaitTasks(ToxServerClient control, int tasks) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (control.ping(RUN_TIMEOUT).path("tasks").asInt() < tasks) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the server did not queue run " + tasks + " within 30 s");
+      }
+      sleepMillis(1);
+    }
+  }
+
+  /** One client of the load scenario: its own connection and thread, one RUN. */
+  record LoadClient(List<String> args, Received received, CompletableFuture<Integer> done) {
+    static LoadClient start(String endpoint, List<String> args) {
+      LoadClient c = new LoadClient(args, new Received(0), new CompletableFuture<>());
+      Thread t =
+          new Thread(
+              () -> {
+                try (ToxServerClient client = new ToxServerClient(endpoint)) {
+                  c.done().complete(client.run(args, RUN_TIMEOUT, c.received()).returncode());
+                } catch (Throwable e) {
+                  c.done().completeExceptionally(e);
+                }
+              },
+              "load-client");
+      t.setDaemon(true);
+      t.start();
+      return c;
+    }
+
+    void await() throws Exception {
+      done.get(RUN_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+    }
+
+    int returncode() {
+      return done.getNow(-1);
+    }
+  }
+
+  /** PINGs every 10 ms on a connection of its own, timing each reply, until stopped. */
+  static final class Pinger {
+    private final String endpoint;
+    private final List<Long> nanos = new ArrayList<>();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private volatile boolean stopped;
+    private Thread thread;
+
+    Pinger(String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    void start() {
+      thread =
+          new Thread(
+              () -> {
+                try (ToxServerClient client = new ToxServerClient(endpoint)) {
+                  while (!stopped) {
+                    long t0 = System.nanoTime();
+                    client.ping(Duration.ofSeconds(10));
+                    long t = System.nanoTime() - t0;
+                    synchronized (nanos) {
+                      nanos.add(t);
+                    }
+                    sleepMillis(10);
+                  }
+                  finished.complete(null);
+                } catch (Throwable e) {
+                  finished.completeExceptionally(e);
+                }
+              },
+              "load-pinger");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Stops it; the latencies measured. A PING that went unanswered fails the benchmark. */
+    List<Long> stop() throws Exception {
+      stopped = true;
+      finished.get(30, TimeUnit.SECONDS);
+      synchronized (nanos) {
+        return new ArrayList<>(nanos);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- servers
