@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  *
  * <pre>{@code
  * {"pid": 4242, "start": 1234567,            // the leader, and field 22 of /proc/4242/stat
- *  "server_pid": 4200, "server_start": 1234000, "boot_id": "…",
+ *  "server_pid": 4200, "server_start": 1234000, "boot_id": "…", "pid_ns": "pid:[4026531836]",
  *  "argv": ["/usr/bin/tox", "-e", "py"]}
  * }</pre>
  *
@@ -52,6 +52,7 @@ final class RunRecords {
   private final long serverPid = ProcessHandle.current().pid();
   private final long serverStart = ProcessTree.startTime(serverPid).orElse(-1);
   private final String bootId = bootId();
+  private final String pidNamespace = pidNamespace();
 
   private RunRecords(Path dir) {
     this.dir = dir;
@@ -75,6 +76,7 @@ final class RunRecords {
       long serverPid,
       long serverStart,
       String bootId,
+      String pidNamespace,
       List<String> argv,
       Path file) {}
 
@@ -91,6 +93,9 @@ final class RunRecords {
     o.put("server_start", serverStart);
     if (bootId != null) {
       o.put("boot_id", bootId);
+    }
+    if (pidNamespace != null) {
+      o.put("pid_ns", pidNamespace);
     }
     ArrayNode a = o.putArray("argv");
     argv.forEach(a::add);
@@ -155,6 +160,14 @@ final class RunRecords {
       }
       if (run.bootId() != null && bootId != null && !run.bootId().equals(bootId)) {
         done.add(file); // from before a reboot: nothing of it runs
+        continue;
+      }
+      if (run.pidNamespace() != null
+          && pidNamespace != null
+          && !run.pidNamespace().equals(pidNamespace)) {
+        // From another pid namespace — a container that has since been restarted, say: its pids
+        // name other processes here, which must not be touched.
+        done.add(file);
         continue;
       }
       if (serverRuns(run)) {
@@ -267,12 +280,14 @@ final class RunRecords {
       List<String> argv = new ArrayList<>();
       o.path("argv").forEach(a -> argv.add(a.asText()));
       JsonNode boot = o.get("boot_id");
+      JsonNode ns = o.get("pid_ns");
       return new Run(
           o.path("pid").asLong(),
           o.path("start").asLong(-1),
           o.path("server_pid").asLong(),
           o.path("server_start").asLong(-1),
           boot != null && boot.isTextual() ? boot.asText() : null,
+          ns != null && ns.isTextual() ? ns.asText() : null,
           List.copyOf(argv),
           file);
     } catch (IOException | RuntimeException e) {
@@ -286,6 +301,15 @@ final class RunRecords {
       return Objects.requireNonNull(
               Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.UTF_8))
           .trim();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** This process's pid namespace ("pid:[4026531836]"), which a restarted container changes. */
+  private static String pidNamespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -86,6 +86,26 @@ class RunRecordsTest {
   }
 
   @Test
+  void aRecordFromAnotherPidNamespaceTouchesNothingHere() throws Exception {
+    // A restarted container numbers its processes anew: the recorded pid and session are someone
+    // else's here, even when the start time happens to match.
+    Process leader = sessionLeader();
+    long[] server = deadServer();
+    RunRecords records = RunRecords.open(dir);
+    Path file = records.dir().resolve(leader.pid() + ".json");
+    Files.writeString(
+        file,
+        String.format(
+            "{\"pid\": %d, \"start\": %d, \"server_pid\": %d, \"server_start\": %d,"
+                + " \"pid_ns\": \"pid:[1]\", \"argv\": [\"sleep\", \"1000\"]}%n",
+            leader.pid(), ProcessTree.startTime(leader.pid()).orElseThrow(), server[0], server[1]));
+    RunRecords.Sweep sweep = records.sweep(GRACE);
+    assertThat(sweep.pids()).isEmpty();
+    assertThat(leader.isAlive()).isTrue();
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
   void theRunOfAServerThatStillRunsIsLeftAloneWithItsRecord() throws Exception {
     Process leader = sessionLeader();
     long self = ProcessHandle.current().pid();
