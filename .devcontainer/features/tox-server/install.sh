@@ -49,8 +49,14 @@ done
 
 share=$prefix/share/tox-server
 
-# Copy through a temporary name and rename: a second run never leaves a half-written file.
+# Copy through a temporary name and rename: a second run never leaves a half-written file. An
+# identical file stays as it is (a new jar's time stamp would make the launcher re-record its
+# class-data archive).
 put() { # put SOURCE DEST MODE
+  if [ -f "$2" ] && command -v cmp >/dev/null 2>&1 && cmp -s "$1" "$2"; then
+    chmod "$3" "$2"
+    return
+  fi
   cp "$1" "$2.tmp.$$"
   chmod "$3" "$2.tmp.$$"
   mv -f "$2.tmp.$$" "$2"
@@ -79,9 +85,9 @@ ln -sfn "$share/bin/tox-server" "$prefix/bin/tox-server"
   echo "[ -n \"\${TOX_SERVER_LAUNCHER:-}\" ] || TOX_SERVER_LAUNCHER=$(quote "$share/bin/tox-server")"
   echo 'export TOX_SERVER_PORT TOX_SERVER_BIND_HOST TOX_SERVER_COMMAND TOX_SERVER_LAUNCHER'
   echo "exec $(quote "$share/bin/tox-server-start") \"\$@\""
-} >"$prefix/bin/tox-server-start.tmp.$$"
-chmod 755 "$prefix/bin/tox-server-start.tmp.$$"
-mv -f "$prefix/bin/tox-server-start.tmp.$$" "$prefix/bin/tox-server-start"
+} >"$share/tox-server-start.generated.$$"
+put "$share/tox-server-start.generated.$$" "$prefix/bin/tox-server-start" 755
+rm -f "$share/tox-server-start.generated.$$"
 
 # Record the launcher's class-data archive now, as root, next to the jar: at run time the
 # container's user usually cannot write there, and the archive makes every start faster.
