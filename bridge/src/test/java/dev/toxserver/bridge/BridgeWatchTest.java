@@ -87,6 +87,8 @@ class BridgeWatchTest {
         CliProcess watch = watch(server, project.toString(), "--", "echo", "tested")) {
       write(project.resolve("app.py"), "A = 2\n");
       watch.awaitStderr("[DONE]", 1, T);
+      // stdout and stderr are read by two threads: the run's output may be read after [DONE].
+      watch.awaitStdout("tested\n", T);
       assertThat(watch.stdout()).isEqualTo("tested\n");
       for (int i = 0; i < 50; i++) {
         write(project.resolve("pkg/m" + String.format("%02d", i) + ".py"), "X = " + i + "\n");
@@ -298,6 +300,7 @@ class BridgeWatchTest {
         Files.createFile(release);
         write(project.resolve("app.py"), "A = 3\n");
         watch.awaitStderr("[DONE]", 1, T);
+        watch.awaitStdout("released\n", T); // read by another thread than stderr
         assertThat(watch.stdout()).endsWith("released\n");
       }
       watch.stdin().write('q');
