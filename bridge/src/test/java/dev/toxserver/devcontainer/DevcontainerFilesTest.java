@@ -51,11 +51,11 @@ class DevcontainerFilesTest {
   }
 
   @Test
-  void theImageIsDebianWithJdk17MavenNode20PythonAndTox() throws Exception {
+  void theImageIsDebianWithJdk17MavenNode20PythonToxAndChromium() throws Exception {
     String dockerfile = Files.readString(DEVCONTAINER.resolve("Dockerfile"));
     assertThat(dockerfile)
         .containsPattern("(?m)^FROM \\S+:bookworm")
-        .contains("openjdk-17-jdk-headless", " maven", "node:20-", " python3 ", " tox ");
+        .contains("openjdk-17-jdk-headless", " maven", "node:20-", " python3 ", " tox ", " chromium ");
   }
 
   @Test
