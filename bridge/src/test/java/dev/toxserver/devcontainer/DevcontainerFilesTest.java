@@ -55,7 +55,8 @@ class DevcontainerFilesTest {
     String dockerfile = Files.readString(DEVCONTAINER.resolve("Dockerfile"));
     assertThat(dockerfile)
         .containsPattern("(?m)^FROM \\S+:bookworm")
-        .contains("openjdk-17-jdk-headless", " maven", "node:20-", " python3 ", " tox ", " chromium ");
+        .contains(
+            "openjdk-17-jdk-headless", " maven", "node:20-", " python3 ", " tox ", " chromium ");
   }
 
   @Test

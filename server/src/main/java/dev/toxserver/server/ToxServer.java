@@ -594,7 +594,12 @@ public final class ToxServer {
         // A client that asked for heartbeats learns at once, before any output, that it started.
         heartbeat(task);
       }
-      task.process.result().whenComplete((code, error) -> finishOutput(task, code, error));
+      // Never on this thread: a result already complete would run finishOutput here at once, and
+      // its put() waits for room in the output queue, which only this thread makes (a run that
+      // wrote exactly a queue's worth of chunks before this line deadlocked the server).
+      task.process
+          .result()
+          .whenCompleteAsync((code, error) -> finishOutput(task, code, error), runThreads);
     }
   }
 
@@ -634,7 +639,7 @@ public final class ToxServer {
     };
   }
 
-  /** Runs on the supervisor thread: queues the final reply after the last output. */
+  /** Runs on a run thread, never the loop: queues the final reply after the last output. */
   private void finishOutput(RunTask task, Integer code, Throwable error) {
     Message reply;
     if (error != null) {
