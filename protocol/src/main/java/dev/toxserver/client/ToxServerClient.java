@@ -406,8 +406,14 @@ public final class ToxServerClient implements AutoCloseable {
 
   private void send(Message m, int speak) {
     Message out = new Message(Route.NONE, m.command(), m.args(), m.timeout(), speak);
-    socket.sendMore(WireFormat.delimiter());
-    socket.send(WireFormat.body(out));
+    try {
+      socket.sendMore(WireFormat.delimiter());
+      socket.send(WireFormat.body(out));
+    } catch (AssertionError e) {
+      // jeromq 0.5.4 asserts (with -ea) when a connection ends between the frames of a message,
+      // as a failed handshake does; without -ea it drops the message. Either way the connection is
+      // gone, and the handshake events or the timeout say why.
+    }
   }
 
   /** A reply with, for raw OUTPUT, the data frame that followed its JSON. */
