@@ -57,6 +57,7 @@ public final class ToxServerClient implements AutoCloseable {
   private boolean greeted;
   private boolean heardOnConnection;
   private boolean closedInCurveHandshake;
+  private int sendTimeout = -1;
 
   /** What {@link #interrupt()} cancels: the request in flight, or else the next one. */
   private volatile Cancellation current = new Cancellation();
@@ -269,6 +270,13 @@ public final class ToxServerClient implements AutoCloseable {
       throws ServerUnreachableException {
     boolean interruptSent = false;
     Double seconds = heartbeatWindow == null ? null : heartbeatWindow.toMillis() / 1000.0;
+    // A DEALER blocks a send while it has no connection: after a failed handshake it has none and
+    // never gets one, so a send may wait at most the timeout (then the loop below says why).
+    int sendTimeout = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    if (sendTimeout != this.sendTimeout) {
+      socket.setSendTimeOut(sendTimeout);
+      this.sendTimeout = sendTimeout;
+    }
     send(Message.request(command, args, seconds), version);
     long silenceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
     long lastHeard = System.nanoTime();
