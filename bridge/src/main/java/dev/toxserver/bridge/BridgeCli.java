@@ -29,13 +29,16 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs your tests on a tox-server (usually inside a container) from the host: once from the"
           + " terminal (run), again after every save (watch), for an editor over JSON-RPC (stdio),"
-          + " or locally without a container (--local).",
+          + " or locally without a container (--local). Connections are authenticated and"
+          + " encrypted (CURVE) when the project's .tox-server/server.key exists; 'bridge auth'"
+          + " authorises this client.",
       ""
     },
     subcommands = {
       RunCommand.class,
       WatchCommand.class,
       StdioCommand.class,
+      AuthCommand.class,
       PingCommand.class,
       QuitCommand.class,
       CancelCommand.class
@@ -47,9 +50,12 @@ import picocli.CommandLine.Spec;
       "  bridge -p 9876 watch -- -e py312             the same after every save",
       "  bridge run --local                           no container: tox right here",
       "  bridge -p 9876 ping                          is the server up? (exit 0)",
+      "  bridge auth                                  authorise this client with the project's"
+          + " server",
       "",
       "Exit codes: a run exits with its command's code (128+N for signal N); 1 the server refused,"
-          + " 2 usage error, 69 server unreachable, 130 interrupted."
+          + " 2 usage error, 69 server unreachable, 77 authentication failed (key rejected, CURVE on"
+          + " one side only, or a bad key file), 130 interrupted."
     })
 public final class BridgeCli implements Callable<Integer>, CliRoot {
   @Mixin ConnectionOptions options;
@@ -82,7 +88,7 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
 
   @Override
   public Integer call() {
-    return Cli.subcommandRequired(spec, name(), "run, watch, stdio, ping, quit, cancel");
+    return Cli.subcommandRequired(spec, name(), "run, watch, stdio, auth, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */

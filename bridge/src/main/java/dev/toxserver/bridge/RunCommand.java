@@ -1,10 +1,13 @@
 package dev.toxserver.bridge;
 
+import dev.toxserver.auth.KeyFileException;
 import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.Logging;
 import dev.toxserver.cli.TerminalRun;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.server.ServerStartException;
 import java.io.FileDescriptor;
@@ -85,12 +88,21 @@ final class RunCommand implements Callable<Integer> {
       err.println(root.name() + ": " + e.getMessage());
       return ExitCodes.ERROR;
     }
-    String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
+    ServerAddress address;
+    try {
+      address =
+          server != null
+              ? ServerAddress.plain(server.endpoint()) // in-process and loopback: no keys needed
+              : ClientSetup.of(r, root.env(), false).address(r.clientEndpoint(), Path.of(""));
+    } catch (KeyFileException e) {
+      err.println(root.name() + ": " + e.getMessage());
+      return ExitCodes.AUTH;
+    }
     TerminalRun.Settings settings =
         new TerminalRun.Settings(
             root.name(), r.clientTimeout(), true, Terminal.colorOnStderr(root.env()));
     try (LocalServer embedded = server;
-        ToxServerClient client = new ToxServerClient(endpoint)) {
+        ToxServerClient client = address.connect()) {
       TerminalRun run =
           new TerminalRun(
               client,

@@ -1,6 +1,7 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.rpc.StdioServer;
 import java.io.FileDescriptor;
@@ -21,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
           + " watches the workspace and runs tox on the server after changes, and the editor can"
           + " run and cancel. The API is in docs/bridge-stdio.md. Logs go to stderr; stdout carries"
           + " JSON-RPC only.",
-      "The connection options here are defaults for initialize's 'server'. The bridge exits when"
+      "The connection options here are defaults for initialize's 'server'; authentication is"
+          + " decided as for run, with the workspace folder as the project. The bridge exits when"
           + " the editor sends exit, closes stdin, or (given its processId) dies; its runs on the"
           + " server are cancelled first.",
       ""
@@ -37,6 +39,12 @@ final class StdioCommand implements Callable<Integer> {
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
-    return StdioServer.serve(System.in, protocol, r.host(), r.port(), r.clientTimeout());
+    return StdioServer.serve(
+        System.in,
+        protocol,
+        r.host(),
+        r.port(),
+        r.clientTimeout(),
+        ClientSetup.of(r, parent.env(), false));
   }
 }

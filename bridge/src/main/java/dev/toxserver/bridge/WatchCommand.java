@@ -1,9 +1,12 @@
 package dev.toxserver.bridge;
 
+import dev.toxserver.auth.KeyFileException;
 import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.TerminalRun;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.server.ServerStartException;
 import dev.toxserver.watch.ChangeBatch;
@@ -161,6 +164,20 @@ final class WatchCommand implements Callable<Integer> {
       return ExitCodes.ERROR;
     }
     String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
+    ServerAddress address;
+    try {
+      // The project is the watched folder: its .tox-server/server.key says whether to use CURVE.
+      address =
+          server != null
+              ? ServerAddress.plain(endpoint)
+              : ClientSetup.of(r, parent.env(), false).address(endpoint, root);
+    } catch (KeyFileException e) {
+      if (server != null) {
+        server.close();
+      }
+      say(err, parent.name() + ": " + e.getMessage());
+      return ExitCodes.AUTH;
+    }
     WatchSettings settings =
         new WatchSettings(
             root,
@@ -180,8 +197,9 @@ final class WatchCommand implements Callable<Integer> {
             run.cancel("Quitting: cancelling the run in flight.");
           }
         };
+    ToxServerClient[] client = {null};
     try (LocalServer embedded = server;
-        ToxServerClient client = new ToxServerClient(endpoint);
+        ToxServerClient first = client[0] = address.connect();
         ProjectWatcher watcher =
             startWatcher(
                 settings,
@@ -254,7 +272,7 @@ final class WatchCommand implements Callable<Integer> {
             }
           };
       while (true) {
-        TerminalRun run = new TerminalRun(client, runSettings, out, err, forcedExit);
+        TerminalRun run = new TerminalRun(client[0], runSettings, out, err, forcedExit);
         RunQueue.Request request;
         try {
           request = queue.next(run::cancel);
@@ -270,11 +288,21 @@ final class WatchCommand implements Callable<Integer> {
           write(err, "\u001b[H\u001b[2J\u001b[3J");
         }
         say(err, header(request, color));
-        run.execute(toxArgs);
+        if (run.execute(toxArgs).exitCode() == ExitCodes.AUTH) {
+          // A failed handshake is final for that socket: the next run (after 'bridge auth', say)
+          // gets a new connection.
+          if (client[0] != first) {
+            client[0].close();
+          }
+          client[0] = address.connect();
+        }
         current.set(null);
         queue.finished();
       }
       keyboard.restore();
+      if (client[0] != first) {
+        client[0].close();
+      }
     } catch (IOException e) {
       say(err, parent.name() + ": " + e.getMessage());
       return ExitCodes.ERROR;

@@ -1,9 +1,12 @@
 package dev.toxserver.rpc;
 
+import dev.toxserver.auth.KeyFileException;
 import dev.toxserver.cli.Cli;
+import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
@@ -63,6 +66,7 @@ final class RpcSession implements BridgeApi.Bridge {
   /** At most this many changed files are named in a {@code runQueued} notification. */
   static final int MAX_CHANGED_FILES = 50;
 
+  private final ClientSetup clients;
   private final String defaultHost;
   private final Integer defaultPort;
   private final Duration defaultTimeout;
@@ -71,6 +75,7 @@ final class RpcSession implements BridgeApi.Bridge {
 
   // Settings from initialize.
   private String endpoint;
+  private ServerAddress address;
   private Duration timeout;
   private Path workspace;
   private List<String> toxArgs = List.of();
@@ -119,7 +124,9 @@ final class RpcSession implements BridgeApi.Bridge {
     }
   }
 
-  RpcSession(String defaultHost, Integer defaultPort, Duration defaultTimeout) {
+  RpcSession(
+      String defaultHost, Integer defaultPort, Duration defaultTimeout, ClientSetup clients) {
+    this.clients = clients;
     this.defaultHost = defaultHost;
     this.defaultPort = defaultPort;
     this.defaultTimeout = defaultTimeout;
@@ -199,8 +206,15 @@ final class RpcSession implements BridgeApi.Bridge {
       } catch (IllegalArgumentException e) {
         return failed(-32602, "watch.onChange " + e.getMessage());
       }
+      String where = ConnectionOptions.clientEndpoint(host, port);
+      try {
+        // The workspace is the project: its .tox-server/server.key says whether to use CURVE.
+        address = clients.address(where, folder);
+      } catch (KeyFileException e) {
+        return failed(Errors.SERVER_UNREACHABLE, e.getMessage());
+      }
       workspace = folder;
-      endpoint = ConnectionOptions.clientEndpoint(host, port);
+      endpoint = where;
       timeout = Duration.ofMillis((long) (seconds * 1000));
       toxArgs = p.toxArgs == null ? List.of() : List.copyOf(p.toxArgs);
       autoRun = p.autoRun == null || p.autoRun;
@@ -258,7 +272,7 @@ final class RpcSession implements BridgeApi.Bridge {
   private void startThreads() {
     monitor =
         new ServerMonitor(
-            endpoint,
+            address,
             timeout,
             (up, message) -> {
               BridgeApi.ServerStatus s = new BridgeApi.ServerStatus();
@@ -344,7 +358,7 @@ final class RpcSession implements BridgeApi.Bridge {
     return CompletableFuture.supplyAsync(
         () -> {
           // A client of its own: the runner's is busy with the run being cancelled.
-          try (ToxServerClient client = new ToxServerClient(endpoint)) {
+          try (ToxServerClient client = address.connect()) {
             CancelAllResult r = new CancelAllResult();
             r.cancelled = client.cancelAll(timeout);
             return r;
@@ -557,7 +571,7 @@ final class RpcSession implements BridgeApi.Bridge {
   }
 
   private void runLoop() {
-    ToxServerClient client = new ToxServerClient(endpoint);
+    ToxServerClient client = address.connect();
     try {
       while (true) {
         Job job;
@@ -650,7 +664,7 @@ final class RpcSession implements BridgeApi.Bridge {
       errorCode = Errors.SERVER_UNREACHABLE;
       monitor.unreachable(e.getMessage());
       client.close();
-      next = new ToxServerClient(endpoint); // nothing of the lost connection may reach the next
+      next = address.connect(); // nothing of the lost connection may reach the next
     } catch (ServerErrorException e) {
       error = e.getMessage();
       errorCode = Errors.SERVER_ERROR;

@@ -1,6 +1,7 @@
 package dev.toxserver.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
@@ -16,6 +17,7 @@ final class ServerMonitor implements AutoCloseable {
   /** How often the server is asked. */
   static final Duration PERIOD = Duration.ofSeconds(1);
 
+  private final ServerAddress address;
   private final String endpoint;
   private final Duration timeout;
   private final BiConsumer<Boolean, String> changed;
@@ -34,8 +36,9 @@ final class ServerMonitor implements AutoCloseable {
    * @param changed told {@code (reachable, message)} on every change (of reachability, or of the
    *     server's working directory), on the monitor's thread
    */
-  ServerMonitor(String endpoint, Duration timeout, BiConsumer<Boolean, String> changed) {
-    this.endpoint = endpoint;
+  ServerMonitor(ServerAddress address, Duration timeout, BiConsumer<Boolean, String> changed) {
+    this.address = address;
+    this.endpoint = address.endpoint();
     Duration t = timeout.minus(PERIOD);
     this.timeout = t.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : t;
     this.changed = changed;
@@ -59,7 +62,7 @@ final class ServerMonitor implements AutoCloseable {
   }
 
   private synchronized boolean check(Duration wait) {
-    try (ToxServerClient client = new ToxServerClient(endpoint)) {
+    try (ToxServerClient client = address.connect()) {
       JsonNode pong = client.ping(wait);
       tasks = pong.path("tasks").asInt();
       JsonNode dir = pong.get("workdir"); // ours sends it; an original v1 server does not

@@ -1,5 +1,6 @@
 package dev.toxserver.rpc;
 
+import dev.toxserver.cli.ClientSetup;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -20,9 +21,14 @@ public final class StdioServer {
    * (0 after shutdown, 1 otherwise).
    */
   public static int serve(
-      InputStream in, OutputStream out, String host, Integer port, Duration timeout)
+      InputStream in,
+      OutputStream out,
+      String host,
+      Integer port,
+      Duration timeout,
+      ClientSetup clients)
       throws InterruptedException {
-    RpcSession session = new RpcSession(host, port, timeout);
+    RpcSession session = new RpcSession(host, port, timeout, clients);
     ExecutorService executor =
         Executors.newCachedThreadPool(
             r -> {

@@ -126,32 +126,46 @@ class ContainerNetworkIT {
     Shell.Result started = startHook(hook, containerEnv);
     assertThat(started.out()).contains("started tox-server");
 
-    // AUTH: once binding a non-loopback address turns authentication on, the host side authorises
-    // itself here first ('bridge auth' in the workspace), as users do.
+    // Bound to a non-loopback address, the server turned authentication on: a bridge that the
+    // project has not authorised is refused, and 'bridge auth' in the (bind-mounted) workspace
+    // authorises it, as users do.
+    assertThat(workspace.resolve(".tox-server/server.key")).exists();
     String p = Integer.toString(port);
+    Shell.Result refused =
+        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "refused");
+    assertThat(refused.code()).as(refused.all()).isEqualTo(77);
+    assertThat(refused.err()).contains("bridge auth");
+    Shell.Result auth = bridge("auth");
+    assertThat(auth.code()).as(auth.all()).isZero();
     Shell.Result run =
-        Shell.bridge(workspace, "-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
+        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).isEqualTo("from\nns\n");
     assertThat(run.err()).contains("[DONE] passed in");
 
     Shell.Result failing =
-        Shell.bridge(workspace, "-h", containerAddress, "-p", p, "run", "--", "exit", "5");
+        bridge("-h", containerAddress, "-p", p, "run", "--", "exit", "5");
     assertThat(failing.code()).isEqualTo(5);
     assertThat(failing.out()).isEqualTo("exiting with 5\n");
 
-    Shell.Result ping = Shell.bridge(workspace, "-h", containerAddress, "-p", p, "ping");
+    Shell.Result ping = bridge("-h", containerAddress, "-p", p, "ping");
     assertThat(ping.code()).as(ping.all()).isZero();
     assertThat(ping.out()).contains("\"workdir\":\"" + workspace.toRealPath() + "\"");
 
     // The host's own loopback is another network: nothing listens there.
-    Shell.Result hostLoopback = Shell.bridge(workspace, "-p", p, "-t", "1", "ping");
+    Shell.Result hostLoopback = bridge("-p", p, "-t", "1", "ping");
     assertThat(hostLoopback.code()).isEqualTo(69);
 
     // The next container start finds it running.
     Shell.Result again = startHook(hook, containerEnv);
     assertThat(again.out()).contains("already answers");
     assertThat(pidsInNamespace()).hasSize(1);
+  }
+
+  /** The host side's bridge, its key pair in the test's own config folder, not the user's. */
+  private Shell.Result bridge(String... args) throws Exception {
+    return Shell.bridge(
+        workspace, Map.of("XDG_CONFIG_HOME", tmp.resolve("host-config").toString()), args);
   }
 
   private static byte[] randomBytes(int n) {

@@ -73,9 +73,14 @@ final class Shell {
 
   /** {@code bridge ARGS} through the committed launcher, as a user types it. */
   static Result bridge(Path dir, String... args) throws Exception {
+    return bridge(dir, Map.of(), args);
+  }
+
+  /** {@code bridge ARGS} with more environment (a scratch XDG_CONFIG_HOME for its keys, say). */
+  static Result bridge(Path dir, Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(DevcontainerFiles.BRIDGE.toString()));
     cmd.addAll(List.of(args));
-    return run(cmd, dir, Map.of());
+    return run(cmd, dir, env);
   }
 
   static int freePort() throws IOException {

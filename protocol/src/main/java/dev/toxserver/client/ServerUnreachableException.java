@@ -3,7 +3,7 @@ package dev.toxserver.client;
 import java.time.Duration;
 
 /** No message came from the server within the timeout: it is not running, or not reachable. */
-public final class ServerUnreachableException extends Exception {
+public class ServerUnreachableException extends Exception {
   private final String endpoint;
   private final Duration timeout;
 
@@ -14,6 +14,13 @@ public final class ServerUnreachableException extends Exception {
                 : "No tox-server answered at " + endpoint + " within " + seconds(timeout))
             + " — is it running? Start it in the container with 'tox-server -p PORT serve', check"
             + " -h/--host and -p/--port, or wait longer with -t/--timeout.");
+    this.endpoint = endpoint;
+    this.timeout = timeout;
+  }
+
+  /** A failure with its own message (see {@link AuthenticationException}). */
+  protected ServerUnreachableException(String message, String endpoint, Duration timeout) {
+    super(message);
     this.endpoint = endpoint;
     this.timeout = timeout;
   }

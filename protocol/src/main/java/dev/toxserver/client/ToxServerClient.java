@@ -28,12 +28,36 @@ import org.zeromq.ZMQ;
  * through a {@link Wakeup}.
  */
 public final class ToxServerClient implements AutoCloseable {
+  /**
+   * The socket events that tell how a handshake went. What jeromq 0.5.4 reports (it never reports
+   * HANDSHAKE_SUCCEEDED): a key the server's ZAP handler refuses gives HANDSHAKE_FAILED_AUTH (the
+   * status, 400) and then DISCONNECTED; a mechanism mismatch (plaintext against CURVE, either way
+   * round) gives CONNECTED then DISCONNECTED without HANDSHAKE_PROTOCOL, which every completed
+   * greeting reports; a CURVE client with the wrong server key gets HANDSHAKE_PROTOCOL, then
+   * DISCONNECTED. After a failed handshake the socket does not reconnect.
+   */
+  private static final int HANDSHAKE_EVENTS =
+      ZMQ.EVENT_CONNECTED
+          | ZMQ.EVENT_DISCONNECTED
+          | ZMQ.EVENT_HANDSHAKE_PROTOCOL
+          | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+          | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+          | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+
   private final String endpoint;
+  private final CurveKeys curve;
   private final int version;
   private final ZContext context;
   private final ZMQ.Socket socket;
+  private final ZMQ.Socket events;
   private final Wakeup wakeup = new Wakeup();
   private final ZMQ.Poller poller;
+
+  // Handshake state of the current connection (owner thread only).
+  private boolean greeted;
+  private boolean heardOnConnection;
+  private boolean closedInCurveHandshake;
+  private int sendTimeout = -1;
 
   /** What {@link #interrupt()} cancels: the request in flight, or else the next one. */
   private volatile Cancellation current = new Cancellation();
@@ -50,7 +74,18 @@ public final class ToxServerClient implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoint cannot be used (e.g. an unknown host name)
    */
   public ToxServerClient(String endpoint, int version) {
-    this.endpoint = endpoint;
+    this(ServerAddress.plain(endpoint), version);
+  }
+
+  /** A client for {@code address}: plaintext, or CURVE with its keys. */
+  public ToxServerClient(ServerAddress address) {
+    this(address, Protocol.VERSION);
+  }
+
+  /** A client for {@code address} that announces protocol {@code version}. */
+  public ToxServerClient(ServerAddress address, int version) {
+    this.endpoint = address.endpoint();
+    this.curve = address.curve();
     this.version = version;
     this.context = new ZContext(1);
     this.socket = context.createSocket(SocketType.DEALER);
@@ -58,6 +93,17 @@ public final class ToxServerClient implements AutoCloseable {
     if (endpoint.contains("[")) {
       socket.setIPv6(true); // an IPv6 literal such as tcp://[::1]:9876
     }
+    if (curve != null) {
+      // Only now are the CURVE classes loaded: a plaintext client's start-up does without them.
+      socket.setCurveServerKey(curve.serverPublicKey());
+      socket.setCurvePublicKey(curve.clientPublicKey());
+      socket.setCurveSecretKey(curve.clientSecretKey());
+    }
+    // Watching the handshake is what turns a refused key or a plaintext/CURVE mismatch into a
+    // clear error at once, instead of a silent timeout. The monitor must exist before connect.
+    socket.monitor("inproc://handshake", HANDSHAKE_EVENTS);
+    this.events = context.createSocket(SocketType.PAIR);
+    events.connect("inproc://handshake");
     try {
       socket.connect(endpoint);
     } catch (RuntimeException e) {
@@ -71,9 +117,15 @@ public final class ToxServerClient implements AutoCloseable {
               + ". Check -h/--host and -p/--port.",
           e);
     }
-    this.poller = context.createPoller(2);
+    this.poller = context.createPoller(3);
     poller.register(socket, ZMQ.Poller.POLLIN);
     poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    poller.register(events, ZMQ.Poller.POLLIN);
+  }
+
+  /** Whether this client authenticates with CURVE. */
+  public boolean authenticated() {
+    return curve != null;
   }
 
   /** Where this client connects. */
@@ -218,6 +270,13 @@ public final class ToxServerClient implements AutoCloseable {
       throws ServerUnreachableException {
     boolean interruptSent = false;
     Double seconds = heartbeatWindow == null ? null : heartbeatWindow.toMillis() / 1000.0;
+    // A DEALER blocks a send while it has no connection: after a failed handshake it has none and
+    // never gets one, so a send may wait at most the timeout (then the loop below says why).
+    int sendTimeout = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    if (sendTimeout != this.sendTimeout) {
+      socket.setSendTimeOut(sendTimeout);
+      this.sendTimeout = sendTimeout;
+    }
     send(Message.request(command, args, seconds), version);
     long silenceNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
     long lastHeard = System.nanoTime();
@@ -232,6 +291,9 @@ public final class ToxServerClient implements AutoCloseable {
       if (timeout != null) {
         long left = silenceNanos - (System.nanoTime() - lastHeard);
         if (left <= 0) {
+          if (closedInCurveHandshake && !heardAnything) {
+            throw failure(AuthenticationException.Kind.WRONG_SERVER_KEY, timeout);
+          }
           throw new ServerUnreachableException(endpoint, timeout, heardAnything);
         }
         waitMs = Math.max(1, left / 1_000_000);
@@ -240,12 +302,16 @@ public final class ToxServerClient implements AutoCloseable {
       if (poller.pollin(1)) {
         wakeup.clear();
       }
+      if (poller.pollin(2)) {
+        handshakeEvents(timeout);
+      }
       while (true) {
         Optional<Incoming> in = receive();
         if (in.isEmpty()) {
           break;
         }
         heardAnything = true;
+        heardOnConnection = true;
         lastHeard = System.nanoTime();
         Message m = in.get().message();
         switch (m.command()) {
@@ -260,6 +326,75 @@ public final class ToxServerClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Reads the socket's handshake events; throws when one says the connection cannot work. */
+  private void handshakeEvents(Duration timeout) throws AuthenticationException {
+    for (ZMQ.Event e; (e = ZMQ.Event.recv(events, ZMQ.DONTWAIT)) != null; ) {
+      int event = e.getEvent();
+      if (event == ZMQ.EVENT_CONNECTED) {
+        greeted = false;
+        heardOnConnection = false;
+      } else if (event == ZMQ.EVENT_HANDSHAKE_PROTOCOL) {
+        greeted = true;
+      } else if (event == zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+        throw failure(AuthenticationException.Kind.KEY_REJECTED, timeout);
+      } else if (event == ZMQ.EVENT_DISCONNECTED) {
+        if (!greeted) {
+          // The greetings named different mechanisms (NULL against CURVE).
+          throw failure(
+              curve != null
+                  ? AuthenticationException.Kind.SERVER_WITHOUT_AUTH
+                  : AuthenticationException.Kind.SERVER_REQUIRES_AUTH,
+              timeout);
+        }
+        if (curve != null && !heardOnConnection) {
+          // A server that could not decrypt our HELLO closes like this; so does one that stops at
+          // that moment, so this only colours the message if nothing answers in time.
+          closedInCurveHandshake = true;
+        }
+        greeted = false;
+      }
+    }
+  }
+
+  private AuthenticationException failure(AuthenticationException.Kind kind, Duration timeout) {
+    String server = "The tox-server at " + endpoint;
+    String message =
+        switch (kind) {
+          case KEY_REJECTED ->
+              "the server at "
+                  + endpoint
+                  + " rejected this client's key — run 'bridge auth' in the project (on the host,"
+                  + " in the folder the server works in) to authorise "
+                  + curve.clientKeySource()
+                  + ", then try again.";
+          case SERVER_REQUIRES_AUTH ->
+              server
+                  + " requires authentication (CURVE), and this client connected without it —"
+                  + " run it in the project folder, whose .tox-server/server.key holds the"
+                  + " server's public key, or give that file with --server-key FILE (env"
+                  + " TOX_SERVER_KEY); if this client is not authorised yet, run 'bridge auth' in"
+                  + " the project first.";
+          case SERVER_WITHOUT_AUTH ->
+              server
+                  + " does not accept authenticated (CURVE) connections: it runs without"
+                  + " authentication, or it is not a tox-server. This client uses CURVE because of"
+                  + " "
+                  + curve.serverKeySource()
+                  + ". Start the server with --auth, or, if that key file is stale, remove it or"
+                  + " connect without authentication with --insecure.";
+          case WRONG_SERVER_KEY ->
+              server
+                  + " closed the connection during the CURVE handshake and then did not answer"
+                  + " within "
+                  + timeout.toMillis() / 1000.0
+                  + " s: the server's public key in "
+                  + curve.serverKeySource()
+                  + " is probably stale (the server made a new key pair). Use the server.key"
+                  + " from the server's project folder (.tox-server/server.key).";
+        };
+    return new AuthenticationException(kind, message, endpoint, timeout);
   }
 
   private static boolean isStrayInterruptError(Message m) {
@@ -279,8 +414,14 @@ public final class ToxServerClient implements AutoCloseable {
 
   private void send(Message m, int speak) {
     Message out = new Message(Route.NONE, m.command(), m.args(), m.timeout(), speak);
-    socket.sendMore(WireFormat.delimiter());
-    socket.send(WireFormat.body(out));
+    try {
+      socket.sendMore(WireFormat.delimiter());
+      socket.send(WireFormat.body(out));
+    } catch (AssertionError e) {
+      // jeromq 0.5.4 asserts (with -ea) when a connection ends between the frames of a message,
+      // as a failed handshake does; without -ea it drops the message. Either way the connection is
+      // gone, and the handshake events or the timeout say why.
+    }
   }
 
   /** A reply with, for raw OUTPUT, the data frame that followed its JSON. */
@@ -320,6 +461,7 @@ public final class ToxServerClient implements AutoCloseable {
 
   @Override
   public void close() {
+    socket.monitor(null, 0);
     poller.close();
     context.close();
     wakeup.close();

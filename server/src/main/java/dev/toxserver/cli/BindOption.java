@@ -10,7 +10,7 @@ final class BindOption {
       paramLabel = "ADDR",
       description =
           "Address the server listens on (env TOX_SERVER_BIND_HOST; default 127.0.0.1). Anything"
-              + " but loopback lets every host that can reach the port run commands.")
+              + " but loopback turns authentication on unless --insecure is given.")
   String bindHost;
 
   /** This command's value, then its parent's, then the environment, then loopback. */

@@ -1,9 +1,13 @@
 package dev.toxserver.cli;
 
+import dev.toxserver.auth.KeyFileException;
+import dev.toxserver.client.AuthenticationException;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -23,15 +27,33 @@ public abstract class ClientCommand implements Callable<Integer> {
   abstract String ask(ToxServerClient client, Duration timeout)
       throws ServerUnreachableException, ServerErrorException;
 
+  /**
+   * Whether this runs as {@code tox-server} (in the container, as the server's user), which may
+   * authenticate with the server's own key pair; the bridge never does.
+   */
+  private boolean isServerCli() {
+    return parent instanceof ToxServerCli;
+  }
+
   @Override
   public Integer call() {
     ConnectionOptions.Resolved r = ConnectionOptions.setUp(options, parent);
     String endpoint = r.clientEndpoint();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (ToxServerClient client = new ToxServerClient(endpoint)) {
+    ServerAddress address;
+    try {
+      address = ClientSetup.of(r, parent.env(), isServerCli()).address(endpoint, Path.of(""));
+    } catch (KeyFileException e) {
+      err.println(parent.name() + ": " + e.getMessage());
+      return ExitCodes.AUTH;
+    }
+    try (ToxServerClient client = address.connect()) {
       out.println(ask(client, r.clientTimeout()));
       return 0;
+    } catch (AuthenticationException e) {
+      err.println(parent.name() + ": " + e.getMessage());
+      return ExitCodes.AUTH;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       err.println(parent.name() + ": " + e.getMessage());
       return ExitCodes.UNREACHABLE;

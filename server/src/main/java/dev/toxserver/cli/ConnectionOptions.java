@@ -1,5 +1,6 @@
 package dev.toxserver.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
@@ -54,13 +55,36 @@ public final class ConnectionOptions {
   String logLevel;
 
   @Option(
+      names = "--server-key",
+      paramLabel = "FILE",
+      description =
+          "Clients: connect with authentication (CURVE), verifying the server by the public key in"
+              + " FILE (env TOX_SERVER_KEY; default: the project's .tox-server/server.key when it"
+              + " exists).")
+  Path serverKey;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "No authentication. serve: accept plaintext clients even when listening on a"
+              + " non-loopback address (anyone who can reach the port can run commands). Clients:"
+              + " connect without CURVE even when the project has a server key.")
+  boolean insecure;
+
+  @Option(
       names = "--help",
       usageHelp = true,
       description = "Show this help and exit. (-h is --host, as in the original tox-server.)")
   boolean help;
 
   /** Resolved settings: this command's options, then its parent's, then the environment. */
-  public record Resolved(Integer port, String host, Duration timeout, Level logLevel) {
+  public record Resolved(
+      Integer port,
+      String host,
+      Duration timeout,
+      Level logLevel,
+      Path serverKey,
+      boolean insecure) {
     /** Where the client commands connect: {@code tcp://HOST:PORT}, with a real port. */
     /** How long client commands wait for a silent server (it heartbeats every half of this). */
     public Duration clientTimeout() {
@@ -124,11 +148,27 @@ public final class ConnectionOptions {
     } catch (IllegalArgumentException e) {
       throw new UsageError(e.getMessage());
     }
+    Path key = first(own.serverKey, parent == null ? null : parent.serverKey, null);
+    String keyEnv = env.get("TOX_SERVER_KEY");
+    if (key == null && keyEnv != null && !keyEnv.isBlank()) {
+      key = Path.of(keyEnv);
+    }
+    boolean insecure = own.insecure || (parent != null && parent.insecure);
+    if (insecure && key != null) {
+      throw new UsageError(
+          "--insecure and --server-key"
+              + (own.serverKey == null && (parent == null || parent.serverKey == null)
+                  ? " (TOX_SERVER_KEY)"
+                  : "")
+              + " contradict each other: choose one.");
+    }
     return new Resolved(
         port,
         host == null ? "localhost" : host,
         t == null ? null : Duration.ofMillis((long) (t * 1000)),
-        lvl);
+        lvl,
+        key,
+        insecure);
   }
 
   /** What every subcommand does first: resolve its settings and turn logging on. */

@@ -13,6 +13,12 @@ public final class ExitCodes {
   /** No server answered within the timeout (sysexits EX_UNAVAILABLE). */
   public static final int UNREACHABLE = 69;
 
+  /**
+   * Authentication failed (sysexits EX_NOPERM): the server rejected this client's key, one side
+   * uses CURVE and the other does not, or a key file is missing or broken.
+   */
+  public static final int AUTH = 77;
+
   /** A bug: an unexpected exception (sysexits EX_SOFTWARE). */
   public static final int INTERNAL = 70;
 

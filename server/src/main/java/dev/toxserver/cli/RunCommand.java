@@ -1,8 +1,11 @@
 package dev.toxserver.cli;
 
+import dev.toxserver.auth.KeyFileException;
+import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,7 +49,15 @@ final class RunCommand implements Callable<Integer> {
     String endpoint = r.clientEndpoint();
     TerminalRun.Settings settings =
         new TerminalRun.Settings(parent.name(), r.clientTimeout(), false, false);
-    try (ToxServerClient client = new ToxServerClient(endpoint)) {
+    ServerAddress address;
+    try {
+      // The plain client runs in the container as the server's user: it may use the server's keys.
+      address = ClientSetup.of(r, parent.env(), true).address(endpoint, Path.of(""));
+    } catch (KeyFileException e) {
+      spec.commandLine().getErr().println(parent.name() + ": " + e.getMessage());
+      return ExitCodes.AUTH;
+    }
+    try (ToxServerClient client = address.connect()) {
       TerminalRun run =
           new TerminalRun(
               client,

@@ -28,6 +28,11 @@ import picocli.CommandLine.Spec;
           + " FORCE_COLOR=1 and PYTHONUNBUFFERED=1 unless already set. Cancelling a run ends its"
           + " whole process tree (SIGTERM, then SIGKILL after --kill-grace). SIGTERM or ^C stops"
           + " the server the same way; 'tox-server quit' lets running work finish first.",
+      "Authentication (CURVE, encrypted): on by default when listening on anything but loopback,"
+          + " with --auth on loopback too, off with --insecure. The server makes its key pair in"
+          + " .tox-server/ of the working directory on the first start and accepts the clients"
+          + " whose public keys are in .tox-server/authorized_keys/; 'bridge auth', run on the host"
+          + " in the project folder, puts the host's key there (no restart needed).",
       ""
     })
 final class ServeCommand implements Callable<Integer> {
@@ -73,6 +78,15 @@ final class ServeCommand implements Callable<Integer> {
   double killGrace;
 
   @Option(
+      names = "--auth",
+      description =
+          "Require authentication (CURVE) even on loopback. It is on by default for any other"
+              + " address; --insecure turns it off. Keys live in DIR/.tox-server/ (DIR = --workdir):"
+              + " server.key (public), server.key_secret (0600), authorized_keys/ (one public key"
+              + " file per client, as 'bridge auth' writes them; read again when they change).")
+  boolean auth;
+
+  @Option(
       names = "--max-message-size",
       paramLabel = "BYTES",
       description = "Refuse requests larger than this (default: 1048576).")
@@ -112,13 +126,23 @@ final class ServeCommand implements Callable<Integer> {
             tee,
             Duration.ofMillis((long) (killGrace * 1000)),
             maxBytes);
-    if (!config.isLoopback()) {
+    if (auth && r.insecure()) {
+      throw new ConnectionOptions.UsageError("--auth and --insecure contradict each other.");
+    }
+    if (r.serverKey() != null) {
+      throw new ConnectionOptions.UsageError(
+          "--server-key (TOX_SERVER_KEY) is for clients; the server keeps its key pair in"
+              + " .tox-server/ of its working directory.");
+    }
+    config = config.withAuth(auth || (!r.insecure() && !config.isLoopback()));
+    if (!config.isLoopback() && !config.auth()) {
       LOG.warning(
-          "Listening on "
+          "*** INSECURE: listening on "
               + config.bindHost()
-              + ", not loopback: tox-server has no authentication, so anyone who can reach port "
+              + " without authentication (--insecure): anyone who can reach port "
               + config.port()
-              + " can run commands here. Use this only on a private network.");
+              + " can run commands here, with any arguments, and read their output. Use this only"
+              + " on a private network; without --insecure, clients must be authorised. ***");
     }
     if (Runtime.version().feature() <= 21
         && System.getProperty("jdk.lang.Process.launchMechanism") == null) {

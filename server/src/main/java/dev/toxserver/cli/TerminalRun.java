@@ -1,5 +1,6 @@
 package dev.toxserver.cli;
 
+import dev.toxserver.client.AuthenticationException;
 import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
 import dev.toxserver.client.RunResult;
@@ -44,7 +45,8 @@ public final class TerminalRun {
    * How a run ended.
    *
    * @param exitCode what the process should exit with: the command's code, 128+N for signal N, 69
-   *     unreachable, 1 refused by the server, 130 cancelled before it started
+   *     unreachable, 77 authentication failed, 1 refused by the server, 130 cancelled before it
+   *     started
    * @param cancelled whether it was cancelled (^C) before it ended
    */
   public record Outcome(int exitCode, boolean cancelled) {}
@@ -154,6 +156,9 @@ public final class TerminalRun {
       Outcome outcome = new Outcome(result.shellExitCode(), cancelled);
       summary(outcome, result.returncode(), System.nanoTime() - started);
       return outcome;
+    } catch (AuthenticationException e) {
+      message(settings.program() + ": " + e.getMessage());
+      return new Outcome(ExitCodes.AUTH, wasCancelled());
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       message(settings.program() + ": " + e.getMessage());
       return new Outcome(ExitCodes.UNREACHABLE, wasCancelled());

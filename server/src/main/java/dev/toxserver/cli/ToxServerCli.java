@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       "  tox-server -p 9876 quit                  finish running work, then stop",
       "",
       "Exit codes: 0 ok, 1 error reported by the server or start-up failure, 2 usage error,"
-          + " 69 server unreachable."
+          + " 69 server unreachable, 77 authentication failed (key rejected, CURVE on one side"
+          + " only, or a bad key file)."
     })
 public final class ToxServerCli implements Callable<Integer>, CliRoot {
 

@@ -15,6 +15,8 @@ import java.util.List;
  * @param tee whether run output is mirrored to the server's own stdout/stderr
  * @param killGrace how long a cancelled process tree gets between SIGTERM and SIGKILL
  * @param maxMessageBytes requests larger than this are refused
+ * @param auth whether clients must authenticate with CURVE: keys in {@code <workdir>/.tox-server/},
+ *     clients authorised by {@code .tox-server/authorized_keys/}
  */
 public record ServerConfig(
     String bindHost,
@@ -23,7 +25,20 @@ public record ServerConfig(
     Path workdir,
     boolean tee,
     Duration killGrace,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    boolean auth) {
+
+  /** Without authentication. */
+  public ServerConfig(
+      String bindHost,
+      int port,
+      List<String> command,
+      Path workdir,
+      boolean tee,
+      Duration killGrace,
+      int maxMessageBytes) {
+    this(bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, false);
+  }
 
   /**
    * Loopback, a free port, {@code tox} in the current directory, tee off: what tests and local mode
@@ -47,7 +62,13 @@ public record ServerConfig(
 
   /** A copy with the kill grace period set. */
   public ServerConfig withKillGrace(Duration value) {
-    return new ServerConfig(bindHost, port, command, workdir, tee, value, maxMessageBytes);
+    return new ServerConfig(bindHost, port, command, workdir, tee, value, maxMessageBytes, auth);
+  }
+
+  /** A copy with authentication on or off. */
+  public ServerConfig withAuth(boolean value) {
+    return new ServerConfig(
+        bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, value);
   }
 
   /** Whether the bind address is a loopback one. */

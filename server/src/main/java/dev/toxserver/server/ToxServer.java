@@ -3,6 +3,11 @@ package dev.toxserver.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toxserver.auth.AuthorizedKeys;
+import dev.toxserver.auth.KeyFileException;
+import dev.toxserver.auth.KeyPair;
+import dev.toxserver.auth.ServerKeys;
+import dev.toxserver.auth.ZapHandler;
 import dev.toxserver.process.CommandNotFoundException;
 import dev.toxserver.process.CommandRun;
 import dev.toxserver.process.Executables;
@@ -20,6 +25,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,6 +94,10 @@ public final class ToxServer {
   /** The runs' records for a successor, should this server be killed; null when unwritable. */
   private RunRecords records;
 
+  // Set by start() when authentication is on.
+  private KeyPair serverKeys;
+  private AuthorizedKeys authorized;
+
   /**
    * Threads for the runs' pumps, supervisors and killers, reused from run to run. Daemons, so that
    * a pump stuck on a pipe held by a process that escaped its run can never keep the JVM alive.
@@ -107,6 +117,7 @@ public final class ToxServer {
 
   // Loop thread only.
   private ZContext context;
+  private ZapHandler zap;
   private ZMQ.Socket router;
   private ZMQ.Poller poller;
   private final Map<Route, Peer> peers = new HashMap<>();
@@ -147,6 +158,7 @@ public final class ToxServer {
     } catch (CommandNotFoundException e) {
       throw new ServerStartException("Cannot run the command: " + e.getMessage());
     }
+    loadKeys();
     sweepPredecessorsRuns();
     loopThread = new Thread(this::loop, "tox-server-loop");
     loopThread.start();
@@ -181,6 +193,48 @@ public final class ToxServer {
       return;
     }
     records.sweep(config.killGrace());
+  }
+
+  /**
+   * With authentication on: the server's key pair (made on the first start) and the authorised
+   * client keys. Off: only a note when a key file would make clients try CURVE.
+   */
+  private void loadKeys() throws ServerStartException {
+    Path pub = ServerKeys.publicFile(config.workdir());
+    if (!config.auth()) {
+      if (Files.exists(pub)) {
+        LOG.warning(
+            "Authentication is off, but "
+                + pub
+                + " exists: clients in this project will use CURVE and fail to connect. Start the"
+                + " server with --auth, or connect the clients with --insecure.");
+      }
+      return;
+    }
+    try {
+      StateDir state = StateDir.open(config.workdir());
+      serverKeys = ServerKeys.loadOrCreate(state);
+      Path dir = state.resolve(ServerKeys.AUTHORIZED_DIR);
+      Files.createDirectories(dir);
+      // The server's own key: whoever can read its secret key (the server's user, e.g. a
+      // health check in the container) may connect with it.
+      authorized = new AuthorizedKeys(dir).alsoAccept(serverKeys.publicKey(), pub);
+    } catch (KeyFileException e) {
+      throw new ServerStartException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ServerStartException(
+          "Cannot set up the server's keys in " + StateDir.of(config.workdir()) + ": " + e, e);
+    }
+    int n = authorized.size();
+    LOG.info(
+        "Authentication on (CURVE): clients verify this server by "
+            + pub
+            + " and are accepted when their public key is in "
+            + authorized.dir()
+            + " ("
+            + (n == 0 ? "none yet" : n + (n == 1 ? " key" : " keys"))
+            + "). To authorise a client, run 'bridge auth' on the host in the project folder;"
+            + " no restart needed.");
   }
 
   /** The endpoint clients connect to, once bound. */
@@ -268,7 +322,21 @@ public final class ToxServer {
 
   private void open() throws ServerStartException {
     context = new ZContext(1);
+    if (serverKeys != null) {
+      // Before the socket exists: a connection accepted without a ZAP handler would skip the
+      // key check.
+      try {
+        zap = ZapHandler.start(context, authorized);
+      } catch (RuntimeException e) {
+        throw new ServerStartException("Cannot start authentication: " + e.getMessage(), e);
+      }
+    }
     router = context.createSocket(SocketType.ROUTER);
+    if (serverKeys != null) {
+      router.setZAPDomain("tox-server");
+      router.setCurveServer(true);
+      router.setCurveSecretKey(serverKeys.secretKey());
+    }
     router.setRouterMandatory(true);
     router.setSndHWM(SEND_HWM);
     router.setLinger(1000);
@@ -308,6 +376,12 @@ public final class ToxServer {
     try {
       if (poller != null) {
         poller.close();
+      }
+      if (router != null) {
+        context.destroySocket(router); // first: no connection may outlive the key check
+      }
+      if (zap != null) {
+        zap.close();
       }
       if (context != null) {
         context.close();

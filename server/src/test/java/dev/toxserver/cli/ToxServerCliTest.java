@@ -279,15 +279,48 @@ class ToxServerCliTest {
   }
 
   @Test
-  void bindingBeyondLoopbackWarnsThatThereIsNoAuthentication() throws Exception {
+  void bindingBeyondLoopbackTurnsAuthenticationOnAndInsecureWarnsLoudly() throws Exception {
     int port = CliProcess.freePort();
     try (CliProcess server =
         CliProcess.start(
             dir, "-b", "0.0.0.0", "-p", Integer.toString(port), "serve", "--command", fakeTox())) {
       server.awaitStderr("^C to exit", T);
-      assertThat(server.stderr()).contains("WARNING").contains("no authentication");
+      assertThat(server.stderr())
+          .contains("Authentication on (CURVE)")
+          .contains("bridge auth")
+          .doesNotContain("INSECURE");
       server.signal("TERM");
       server.waitFor(T);
+    }
+    assertThat(dir.resolve(".tox-server/server.key")).exists();
+    try (CliProcess server =
+        CliProcess.start(
+            dir,
+            "-b",
+            "0.0.0.0",
+            "-p",
+            Integer.toString(CliProcess.freePort()),
+            "serve",
+            "--insecure",
+            "--command",
+            fakeTox())) {
+      server.awaitStderr("^C to exit", T);
+      assertThat(server.stderr())
+          .contains("WARNING")
+          .contains("INSECURE")
+          .contains("without authentication")
+          // The key file left from the first start would make clients try CURVE: say so.
+          .contains("clients in this project will use CURVE");
+      server.signal("TERM");
+      server.waitFor(T);
+    }
+  }
+
+  @Test
+  void authAndInsecureTogetherAreAUsageError() throws Exception {
+    try (CliProcess p = CliProcess.start(dir, "-p", "1", "serve", "--auth", "--insecure")) {
+      assertThat(p.waitFor(T)).isEqualTo(2);
+      assertThat(p.stderr()).contains("--auth and --insecure contradict each other");
     }
   }
 }
