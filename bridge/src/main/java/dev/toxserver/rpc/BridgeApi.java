@@ -29,6 +29,13 @@ public final class BridgeApi {
 
     /** A request after {@code shutdown}. */
     public static final int SHUT_DOWN = -32004;
+
+    /**
+     * Authentication failed or cannot happen: this machine has no key pair yet, the server rejected
+     * its key, a key file is broken, or one side uses CURVE and the other does not. The message
+     * says what to do — usually {@code bridge auth} in the workspace folder.
+     */
+    public static final int AUTH_FAILED = -32005;
   }
 
   /** Requests and notifications from the editor to the bridge. */
@@ -300,6 +307,12 @@ public final class BridgeApi {
 
     /** When reachable: the server's working directory, if it says (see {@code serverWorkdir}). */
     public String workdir;
+
+    /**
+     * True when unreachable because authentication failed (the message says why and what to do,
+     * e.g. run {@code bridge auth}); absent otherwise.
+     */
+    public Boolean authFailed;
   }
 
   /** {@code log}. */

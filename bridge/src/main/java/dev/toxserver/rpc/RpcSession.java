@@ -211,7 +211,7 @@ final class RpcSession implements BridgeApi.Bridge {
         // The workspace is the project: its .tox-server/server.key says whether to use CURVE.
         address = clients.address(where, folder);
       } catch (KeyFileException e) {
-        return failed(Errors.SERVER_UNREACHABLE, e.getMessage());
+        return failed(Errors.AUTH_FAILED, e.getMessage());
       }
       workspace = folder;
       endpoint = where;
@@ -279,6 +279,7 @@ final class RpcSession implements BridgeApi.Bridge {
               s.reachable = up;
               s.message = message;
               s.workdir = monitor.workdir();
+              s.authFailed = monitor.authFailed() ? Boolean.TRUE : null;
               editor.serverStatus(s);
               if (!up) {
                 log("warning", message);
@@ -299,6 +300,9 @@ final class RpcSession implements BridgeApi.Bridge {
       CompletableFuture<RunResult> refused = refuse();
       if (refused != null) {
         return refused;
+      }
+      if (monitor.authFailed()) {
+        return failed(Errors.AUTH_FAILED, "The run was not started: " + monitor.message());
       }
       if (!monitor.reachable()) {
         return failed(
@@ -572,6 +576,7 @@ final class RpcSession implements BridgeApi.Bridge {
 
   private void runLoop() {
     ToxServerClient client = address.connect();
+    int connectedAt = monitor.comebacks();
     try {
       while (true) {
         Job job;
@@ -585,6 +590,13 @@ final class RpcSession implements BridgeApi.Bridge {
           job = pending.poll();
           current = job;
           job.sent = true;
+        }
+        if (monitor.comebacks() != connectedAt) {
+          // The server came back (restarted, or it accepts our key now): a connection whose
+          // handshake failed meanwhile is never retried by ZeroMQ, so start afresh.
+          client.close();
+          client = address.connect();
+          connectedAt = monitor.comebacks();
         }
         try {
           client = execute(job, client);
@@ -655,14 +667,24 @@ final class RpcSession implements BridgeApi.Bridge {
     ToxServerClient next = client;
     int errorCode = 0;
     try {
-      if (!monitor.reachable()) {
-        throw new ServerUnreachableException(endpoint, timeout, false);
+      if (monitor.authFailed()) {
+        // Known already, and retrying cannot help: say why, as the monitor did.
+        error = "The run was not started: " + monitor.message();
+        errorCode = Errors.AUTH_FAILED;
+      } else {
+        if (!monitor.reachable()) {
+          throw new ServerUnreachableException(endpoint, timeout, false);
+        }
+        returncode =
+            client.run(job.args, timeout, timeout, listener, job.cancellation).returncode();
       }
-      returncode = client.run(job.args, timeout, timeout, listener, job.cancellation).returncode();
     } catch (ServerUnreachableException e) {
       error = e.getMessage();
-      errorCode = Errors.SERVER_UNREACHABLE;
-      monitor.unreachable(e.getMessage());
+      errorCode =
+          e instanceof dev.toxserver.client.AuthenticationException
+              ? Errors.AUTH_FAILED
+              : Errors.SERVER_UNREACHABLE;
+      monitor.unreachable(e);
       client.close();
       next = address.connect(); // nothing of the lost connection may reach the next
     } catch (ServerErrorException e) {

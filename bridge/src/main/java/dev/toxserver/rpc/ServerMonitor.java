@@ -25,6 +25,9 @@ final class ServerMonitor implements AutoCloseable {
   private volatile boolean reachable;
   private volatile int tasks;
   private volatile String workdir;
+  private volatile String message;
+  private volatile boolean authFailed;
+  private volatile int comebacks;
   private String reportedWorkdir;
   private volatile boolean stopped;
   private boolean known;
@@ -69,6 +72,7 @@ final class ServerMonitor implements AutoCloseable {
       workdir = dir != null && dir.isTextual() ? dir.asText() : null;
       report(true, "tox-server at " + endpoint + " answered");
     } catch (ServerUnreachableException e) {
+      authFailed = e instanceof dev.toxserver.client.AuthenticationException;
       report(false, e.getMessage());
     } catch (ServerErrorException | RuntimeException e) {
       report(
@@ -82,7 +86,14 @@ final class ServerMonitor implements AutoCloseable {
       return; // closing: a PING cut short says nothing about the server
     }
     String dir = up ? workdir : null;
+    if (up) {
+      authFailed = false;
+    }
+    this.message = message;
     boolean change = !known || up != reachable || !java.util.Objects.equals(dir, reportedWorkdir);
+    if (known && up && !reachable) {
+      comebacks++; // only the monitor's thread (or a synchronized caller) writes it
+    }
     known = true;
     reachable = up;
     reportedWorkdir = dir;
@@ -119,15 +130,31 @@ final class ServerMonitor implements AutoCloseable {
     return reachable ? workdir : null;
   }
 
+  /** How often the server came back after being unreachable: a reason for a new connection. */
+  int comebacks() {
+    return comebacks;
+  }
+
+  /** What the last check found, as the last {@code changed} call said it. */
+  String message() {
+    return message;
+  }
+
+  /** Whether the server is unreachable because authentication failed (see {@link #message()}). */
+  boolean authFailed() {
+    return !reachable && authFailed;
+  }
+
   /** Runs queued or running on the server at the last PING. */
   int tasks() {
     return tasks;
   }
 
   /** A run found the server silent: say so now rather than at the next PING. */
-  void unreachable(String message) {
+  void unreachable(ServerUnreachableException e) {
     synchronized (this) {
-      report(false, message);
+      authFailed = e instanceof dev.toxserver.client.AuthenticationException;
+      report(false, e.getMessage());
     }
   }
 

@@ -131,20 +131,17 @@ class ContainerNetworkIT {
     // authorises it, as users do.
     assertThat(workspace.resolve(".tox-server/server.key")).exists();
     String p = Integer.toString(port);
-    Shell.Result refused =
-        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "refused");
+    Shell.Result refused = bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "refused");
     assertThat(refused.code()).as(refused.all()).isEqualTo(77);
     assertThat(refused.err()).contains("bridge auth");
     Shell.Result auth = bridge("auth");
     assertThat(auth.code()).as(auth.all()).isZero();
-    Shell.Result run =
-        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
+    Shell.Result run = bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).isEqualTo("from\nns\n");
     assertThat(run.err()).contains("[DONE] passed in");
 
-    Shell.Result failing =
-        bridge("-h", containerAddress, "-p", p, "run", "--", "exit", "5");
+    Shell.Result failing = bridge("-h", containerAddress, "-p", p, "run", "--", "exit", "5");
     assertThat(failing.code()).isEqualTo(5);
     assertThat(failing.out()).isEqualTo("exiting with 5\n");
 

@@ -3,6 +3,11 @@ package dev.toxserver.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toxserver.auth.ClientKeys;
+import dev.toxserver.auth.KeyFiles;
+import dev.toxserver.auth.KeyPair;
+import dev.toxserver.server.ServerConfig;
+import dev.toxserver.server.StateDir;
 import dev.toxserver.support.Await;
 import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
@@ -14,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +68,43 @@ class BridgeStdioTest {
     Throwable cause = t instanceof ExecutionException ? t.getCause() : t;
     assertThat(cause).isInstanceOf(ResponseErrorException.class);
     return ((ResponseErrorException) cause).getResponseError().getCode();
+  }
+
+  @Test
+  void anUnauthorisedBridgeSaysSoAndRunsOnceAuthorisedWithoutARestart() throws Exception {
+    Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    try (TestServer server =
+        new TestServer(
+            ServerConfig.local(FakeTox.loggingTo(runLog), project)
+                .withKillGrace(Duration.ofSeconds(2))
+                .withAuth(true))) {
+      // No key pair on this machine yet: initialize says so, and what to do.
+      try (StdioBridge b = StdioBridge.start(dir, env)) {
+        assertThatThrownBy(() -> b.initialize(project, server.server.port(), false))
+            .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.AUTH_FAILED))
+            .hasMessageContaining("bridge auth");
+      }
+      // A key pair the server does not know: reported as an authentication failure.
+      KeyPair pair = ClientKeys.of(env).loadOrCreate(new boolean[1]);
+      try (StdioBridge b = StdioBridge.start(dir, env)) {
+        assertThat(b.initialize(project, server.server.port(), false).serverReachable).isFalse();
+        BridgeApi.ServerStatus refused =
+            b.editor.await(BridgeApi.ServerStatus.class, s -> !s.reachable, T);
+        assertThat(refused.authFailed).isTrue();
+        assertThat(refused.message).contains("rejected").contains("bridge auth");
+        assertThatThrownBy(() -> b.bridge.run(args("echo", "x")).get(30, TimeUnit.SECONDS))
+            .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.AUTH_FAILED));
+        assertThat(runLog).doesNotExist();
+        // Authorised while the bridge runs (what 'bridge auth' writes): it reconnects by itself.
+        KeyFiles.writePublic(
+            StateDir.of(project).resolve("authorized_keys/test.key"), pair.publicKey());
+        BridgeApi.ServerStatus up =
+            b.editor.await(BridgeApi.ServerStatus.class, s -> s.reachable, T);
+        assertThat(up.authFailed).isNull();
+        BridgeApi.RunResult r = b.bridge.run(args("echo", "authorised")).get(30, TimeUnit.SECONDS);
+        assertThat(b.editor.text(r.runId, "stdout")).isEqualTo("authorised\n");
+      }
+    }
   }
 
   @Test

@@ -47,6 +47,14 @@ final class StdioBridge implements AutoCloseable {
     return new StdioBridge(command(dir, args).start(), true);
   }
 
+  /** {@code bridge stdio ARGS} in {@code dir} with more environment (its key folder, say). */
+  static StdioBridge start(Path dir, java.util.Map<String, String> env, String... args)
+      throws IOException {
+    ProcessBuilder pb = command(dir, args);
+    pb.environment().putAll(env);
+    return new StdioBridge(pb.start(), true);
+  }
+
   /** The same, without a client: the test writes and reads the raw streams. */
   static StdioBridge startRaw(Path dir, String... args) throws IOException {
     return new StdioBridge(command(dir, args).start(), false);
