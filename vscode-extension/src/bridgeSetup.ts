@@ -44,12 +44,36 @@ export function bridgeLaunch(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
 ): BridgeLaunch {
+  return launcher(settings, extensionPath, env, platform, ['stdio']);
+}
+
+/**
+ * How to run `bridge auth FOLDER` (authorise this machine with the server of the project): the
+ * same launcher as {@link bridgeLaunch}, in the folder.
+ */
+export function authLaunch(
+  settings: Settings,
+  extensionPath: string,
+  env: NodeJS.ProcessEnv,
+  workspaceFolder: string,
+  platform: NodeJS.Platform = process.platform,
+): BridgeLaunch {
+  return { ...launcher(settings, extensionPath, env, platform, ['auth', workspaceFolder]), cwd: workspaceFolder };
+}
+
+function launcher(
+  settings: Settings,
+  extensionPath: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  args: string[],
+): BridgeLaunch {
   const launchEnv: NodeJS.ProcessEnv = { ...env };
   if (settings.javaHome !== '') {
     launchEnv.JAVA_HOME = settings.javaHome;
   }
   if (settings.bridgePath !== '') {
-    return { command: settings.bridgePath, args: ['stdio'], env: launchEnv };
+    return { command: settings.bridgePath, args, env: launchEnv };
   }
   const bundled = path.join(extensionPath, 'bridge');
   if (platform === 'win32') {
@@ -57,11 +81,11 @@ export function bridgeLaunch(
     const java = javaHome ? path.join(javaHome, 'bin', 'java.exe') : 'java';
     return {
       command: java,
-      args: ['-cp', path.join(bundled, 'target', 'bridge.jar'), 'dev.toxserver.bridge.BridgeCli', 'stdio'],
+      args: ['-cp', path.join(bundled, 'target', 'bridge.jar'), 'dev.toxserver.bridge.BridgeCli', ...args],
       env: launchEnv,
     };
   }
-  return { command: path.join(bundled, 'bin', 'bridge'), args: ['stdio'], env: launchEnv };
+  return { command: path.join(bundled, 'bin', 'bridge'), args, env: launchEnv };
 }
 
 /**

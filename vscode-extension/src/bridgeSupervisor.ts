@@ -1,6 +1,6 @@
-import { BridgeConnection, BridgeLaunch, BridgeNotification, describeExit } from './bridgeConnection';
+import { BridgeConnection, BridgeLaunch, BridgeNotification, describeExit, errorCode } from './bridgeConnection';
 import { Emitter } from './events';
-import { InitializeParams, InitializeResult } from './protocol';
+import { ErrorCodes, InitializeParams, InitializeResult } from './protocol';
 
 /** How the supervisor starts the bridge and how patient it is with crashes. */
 export interface SupervisorOptions {
@@ -28,6 +28,12 @@ export interface BridgeFailure {
   reason: string;
   /** False when the restart budget is spent: the supervisor has given up. */
   restarting: boolean;
+  /**
+   * Set when initialize failed because this machine is not authorised (-32005, e.g. no key pair
+   * yet): the bridge's message. Then the supervisor does not restart it; authorising and
+   * restarting is the user's move.
+   */
+  notAuthorised?: string;
 }
 
 /**
@@ -75,6 +81,14 @@ export class BridgeSupervisor {
     return this.initialized;
   }
 
+  /**
+   * Whether a bridge runs or is (re)starting; false once stopped, given up, or when this machine
+   * is not authorised.
+   */
+  get supervising(): boolean {
+    return this.wanted;
+  }
+
   /** Starts a bridge (when none runs) and resolves with its initialize result; undefined when it failed. */
   async start(): Promise<InitializeResult | undefined> {
     this.wanted = true;
@@ -117,7 +131,11 @@ export class BridgeSupervisor {
       if (this.running === connection) {
         this.running = undefined;
         connection.kill();
-        this.failed(generation, `initialize failed: ${messageOf(error)}`);
+        if (errorCode(error) === ErrorCodes.AuthFailed) {
+          this.notAuthorised(generation, messageOf(error));
+        } else {
+          this.failed(generation, `initialize failed: ${messageOf(error)}`);
+        }
       }
       return undefined;
     }
@@ -148,6 +166,15 @@ export class BridgeSupervisor {
     this.logEmitter.dispose();
     this.startedEmitter.dispose();
     this.failureEmitter.dispose();
+  }
+
+  /** No restart can help until the user authorises this machine: stop and say so. */
+  private notAuthorised(generation: number, message: string): void {
+    if (!this.wanted || generation !== this.generation) {
+      return;
+    }
+    this.wanted = false;
+    this.failureEmitter.fire({ reason: `initialize failed: ${message}`, restarting: false, notAuthorised: message });
   }
 
   private failed(generation: number, reason: string): void {

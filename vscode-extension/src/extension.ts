@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { BRIDGE_SETTINGS, bridgeLaunch, initializeParams, serverAddress } from './bridgeSetup';
+import { authorizeGist, runAuthorize } from './authorize';
+import { BRIDGE_SETTINGS, authLaunch, bridgeLaunch, initializeParams, serverAddress } from './bridgeSetup';
 import { BridgeSupervisor } from './bridgeSupervisor';
 import { RunPresenter } from './runPresenter';
 import { readSettings } from './settings';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
       settings,
       connection: () => bridge.connection,
       log: logLine,
+      showLog: () => log.show(true),
     },
     terminal,
     statusBar,
@@ -83,6 +85,11 @@ export function activate(context: vscode.ExtensionContext): void {
     presenter.bridgeStarted(result.serverReachable, result.serverWorkdir);
   });
   bridge.onFailure((failure) => {
+    if (failure.notAuthorised !== undefined) {
+      logLine(`Bridge not started: this machine is not authorised by the tox-server: ${failure.notAuthorised}`);
+      presenter.bridgeNotAuthorised(failure.notAuthorised);
+      return;
+    }
     logLine(`Bridge failure: ${failure.reason}${failure.restarting ? '; restarting it' : '; not restarting it again'}`);
     presenter.bridgeStopped(failure.reason, failure.restarting);
     if (!failure.restarting) {
@@ -180,6 +187,34 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   });
   register('toxServer.restartBridge', () => restartBridge('asked for'));
+  register('toxServer.authorize', async () => {
+    const launch = authLaunch(settings(), context.extensionPath, process.env, folder.uri.fsPath);
+    if (launch.command.startsWith(context.extensionPath)) {
+      ensureExecutable(launch.command);
+    }
+    logLine(`Authorising this machine: ${launch.command} ${launch.args.join(' ')}`);
+    const result = await runAuthorize(launch);
+    log.append(result.stdout);
+    log.append(result.stderr);
+    if (!result.ok) {
+      logLine(`Authorising failed: ${result.failure}`);
+      const said = result.stderr.trim();
+      void vscode.window
+        .showErrorMessage(`Tox Server: could not authorise this machine: ${said || result.failure}`, 'Show log')
+        .then((choice) => {
+          if (choice === 'Show log') {
+            log.show(true);
+          }
+        });
+      return;
+    }
+    void vscode.window.showInformationMessage(`Tox Server: ${authorizeGist(result.stdout, folder.uri.fsPath)}`);
+    // A bridge that runs reconnects by itself once the server accepts the key; one that could
+    // not start (initialize failed with -32005) or gave up needs a new start.
+    if (!bridge.supervising) {
+      await restartBridge('this machine was authorised');
+    }
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -239,4 +274,5 @@ const COMMANDS = [
   'toxServer.showOutput',
   'toxServer.checkServer',
   'toxServer.restartBridge',
+  'toxServer.authorize',
 ];

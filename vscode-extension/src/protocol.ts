@@ -83,6 +83,8 @@ export interface ServerStatus {
   reachable: boolean;
   message?: string;
   workdir?: string;
+  /** True when it is unreachable because the server rejected this machine's key. */
+  authFailed?: boolean;
 }
 
 export interface LogMessage {
@@ -107,4 +109,6 @@ export const ErrorCodes = {
   NotInitialized: -32002,
   ServerError: -32003,
   ShutDown: -32004,
+  /** Authentication failed or cannot happen (no key pair yet, key rejected): run `bridge auth`. */
+  AuthFailed: -32005,
 } as const;

@@ -38,6 +38,8 @@ export interface PresenterContext {
   settings: () => Settings;
   connection: () => BridgeConnection | undefined;
   log: (line: string) => void;
+  /** Shows the output channel "Tox Server" (the bridge's log). */
+  showLog?: () => void;
 }
 
 /**
@@ -52,6 +54,10 @@ export class RunPresenter implements vscode.Disposable {
   /** The bridge's life: starting (at first and while restarting), running, or given up. */
   private bridgeState: 'starting' | 'running' | 'stopped' = 'starting';
   private serverWorkdir: string | undefined;
+  /** Why the server does not accept this machine, while it does not. */
+  private notAuthorised: string | undefined;
+  /** Whether this bridge start has shown the "not authorised" notification. */
+  private notAuthorisedShown = false;
   private lastOutcome: RunOutcome | undefined;
   private revealedOnce = false;
   private readonly diagnostics: vscode.DiagnosticCollection;
@@ -69,6 +75,9 @@ export class RunPresenter implements vscode.Disposable {
   bridgeStarted(serverReachable: boolean, serverWorkdir: string | undefined): void {
     this.bridgeState = 'running';
     this.serverReachable = serverReachable;
+    if (serverReachable) {
+      this.notAuthorised = undefined;
+    }
     this.serverWorkdir = serverWorkdir ?? this.serverWorkdir;
     this.refreshStatus();
   }
@@ -80,7 +89,22 @@ export class RunPresenter implements vscode.Disposable {
     }
     this.runs.clear();
     this.bridgeState = restarting ? 'starting' : 'stopped';
+    this.notAuthorised = undefined;
+    this.notAuthorisedShown = false;
     this.refreshStatus();
+  }
+
+  /**
+   * The bridge could not start because this machine is not authorised (initialize failed with
+   * -32005): it stays stopped until the user authorises and it is restarted.
+   */
+  bridgeNotAuthorised(message: string): void {
+    for (const record of [...this.runs.values()]) {
+      this.finish(record, { kind: 'error', message }, false);
+    }
+    this.runs.clear();
+    this.bridgeState = 'stopped';
+    this.setNotAuthorised(message);
   }
 
   handle(notification: BridgeNotification): void {
@@ -98,8 +122,13 @@ export class RunPresenter implements vscode.Disposable {
         this.serverWorkdir = notification.params.workdir ?? this.serverWorkdir;
         this.context.log(
           `Server ${notification.params.reachable ? 'reachable' : 'unreachable'}` +
+            (notification.params.authFailed ? ' (not authorised)' : '') +
             (notification.params.message ? `: ${notification.params.message}` : ''),
         );
+        if (!notification.params.reachable && notification.params.authFailed) {
+          return this.setNotAuthorised(notification.params.message ?? "the server rejected this machine's key");
+        }
+        this.notAuthorised = undefined;
         return this.refreshStatus();
       case 'log':
         return this.context.log(`[${notification.params.level}] ${notification.params.message}`);
@@ -109,6 +138,16 @@ export class RunPresenter implements vscode.Disposable {
   /** Asks the bridge for a run; the notifications show it. Resolves when the request is answered. */
   async run(args: string[] | undefined): Promise<void> {
     const connection = this.context.connection();
+    if (!connection && this.notAuthorised !== undefined) {
+      void vscode.window
+        .showErrorMessage(
+          `Tox Server: this machine is not authorised by the tox-server (${this.notAuthorised})`,
+          'Authorise',
+          'Show log',
+        )
+        .then((choice) => this.answerNotAuthorised(choice));
+      return;
+    }
     if (!connection) {
       void vscode.window.showErrorMessage(
         'Tox Server: the bridge is not running. Run "Tox Server: Restart Bridge", or see the output channel "Tox Server".',
@@ -127,7 +166,13 @@ export class RunPresenter implements vscode.Disposable {
       }
       const message = error instanceof Error ? error.message : String(error);
       this.context.log(`run failed: ${message}`);
-      if (errorCode(error) === ErrorCodes.ServerUnreachable) {
+      if (errorCode(error) === ErrorCodes.AuthFailed) {
+        this.notAuthorisedShown = true; // this message says it, with the same button
+        this.setNotAuthorised(message);
+        void vscode.window.showErrorMessage(`Tox Server: ${message}`, 'Authorise', 'Show log').then((choice) => {
+          this.answerNotAuthorised(choice);
+        });
+      } else if (errorCode(error) === ErrorCodes.ServerUnreachable) {
         this.serverReachable = false;
         this.refreshStatus();
         void vscode.window.showWarningMessage(`Tox Server: ${message}`);
@@ -261,6 +306,31 @@ export class RunPresenter implements vscode.Disposable {
     }
   }
 
+  /** Shows the state, and the notification once per bridge start. */
+  private setNotAuthorised(message: string): void {
+    this.notAuthorised = message;
+    this.refreshStatus();
+    if (this.notAuthorisedShown) {
+      return;
+    }
+    this.notAuthorisedShown = true;
+    void vscode.window
+      .showWarningMessage(
+        `Tox Server: this machine is not authorised by the tox-server (${message})`,
+        'Authorise',
+        'Show log',
+      )
+      .then((choice) => this.answerNotAuthorised(choice));
+  }
+
+  private answerNotAuthorised(choice: string | undefined): void {
+    if (choice === 'Authorise') {
+      void vscode.commands.executeCommand('toxServer.authorize');
+    } else if (choice === 'Show log') {
+      this.context.showLog?.();
+    }
+  }
+
   private writeHeader(record: RunRecord): void {
     if (record.headerWritten) {
       return;
@@ -301,6 +371,9 @@ export class RunPresenter implements vscode.Disposable {
     }
     if (records.length > 0) {
       return { kind: 'queued' };
+    }
+    if (this.notAuthorised !== undefined && this.bridgeState !== 'starting') {
+      return { kind: 'notAuthorised', message: this.notAuthorised };
     }
     if (this.bridgeState !== 'running') {
       return { kind: this.bridgeState };

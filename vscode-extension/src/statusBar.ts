@@ -11,7 +11,9 @@ export type StatusState =
   | { kind: 'cancelled' }
   | { kind: 'error' }
   | { kind: 'unreachable' }
-  | { kind: 'stopped' };
+  | { kind: 'stopped' }
+  /** The server does not accept this machine (yet): `message` says why, the click authorises. */
+  | { kind: 'notAuthorised'; message: string };
 
 /** What the tooltip tells besides the state. */
 export interface StatusDetails {
@@ -59,6 +61,8 @@ export function statusText(state: StatusState, now: number): string {
       return '$(warning) tox: server unreachable';
     case 'stopped':
       return '$(debug-disconnect) tox: bridge stopped';
+    case 'notAuthorised':
+      return '$(key) tox: not authorised';
   }
 }
 
@@ -74,6 +78,7 @@ function backgroundOf(state: StatusState): vscode.ThemeColor | undefined {
       return new vscode.ThemeColor('statusBarItem.errorBackground');
     case 'unreachable':
     case 'stopped':
+    case 'notAuthorised':
       return new vscode.ThemeColor('statusBarItem.warningBackground');
     default:
       return undefined;
@@ -82,7 +87,8 @@ function backgroundOf(state: StatusState): vscode.ThemeColor | undefined {
 
 /**
  * The status bar item "toxServer.status": the state of the current run (running seconds tick
- * every second), a click that cancels a queued or running run and otherwise shows the terminal,
+ * every second), a click that cancels a queued or running run, authorises this machine when the
+ * server does not accept it, and otherwise shows the terminal,
  * and a tooltip with the server address, the last result and auto-run.
  */
 export class ToxStatusBar implements vscode.Disposable {
@@ -137,15 +143,23 @@ export class ToxStatusBar implements vscode.Disposable {
     this.item.text = text;
     this.item.accessibilityInformation = { label: withoutIcons(text) };
     this.item.backgroundColor = backgroundOf(this.state);
+    const notAuthorised = this.state.kind === 'notAuthorised' ? this.state : undefined;
     this.item.command = this.busy
       ? { command: 'toxServer.cancel', title: 'Cancel Run' }
-      : { command: 'toxServer.showOutput', title: 'Show Output' };
+      : notAuthorised
+        ? { command: 'toxServer.authorize', title: 'Authorise This Machine With the Server' }
+        : { command: 'toxServer.showOutput', title: 'Show Output' };
     const lines = [
       `Tox Server at ${this.details.serverAddress}`,
+      ...(notAuthorised ? [`Not authorised: ${notAuthorised.message}`] : []),
       `Last result: ${this.details.lastResult ?? 'none yet'}`,
       `Auto-run: ${this.details.autoRun ? 'on' : 'off'}`,
       ...this.details.notes,
-      this.busy ? 'Click to cancel the run.' : 'Click to show the tox terminal.',
+      this.busy
+        ? 'Click to cancel the run.'
+        : notAuthorised
+          ? 'Click to authorise this machine with the server (bridge auth).'
+          : 'Click to show the tox terminal.',
     ];
     this.item.tooltip = lines.join('\n');
   }

@@ -71,11 +71,26 @@ export class FakeToxServer {
     readonly log: () => string,
   ) {}
 
-  static async start(workdir: string): Promise<FakeToxServer> {
+  /**
+   * Starts it in `workdir`. With `auth`, it requires CURVE authentication (`serve --auth`): it
+   * writes `.tox-server/server.key` there and accepts the clients in `.tox-server/authorized_keys/`.
+   */
+  static async start(workdir: string, options: { auth?: boolean } = {}): Promise<FakeToxServer> {
     const child = spawn(
       'java',
-      ['-jar', SERVER_JAR, '-p', '0', 'serve', '--workdir', workdir, '--command', `/bin/sh ${FAKE_TOX}`],
-      { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+      [
+        '-jar',
+        SERVER_JAR,
+        '-p',
+        '0',
+        'serve',
+        ...(options.auth ? ['--auth'] : []),
+        '--workdir',
+        workdir,
+        '--command',
+        `/bin/sh ${FAKE_TOX}`,
+      ],
+      { cwd: workdir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';
     child.stderr?.setEncoding('utf8');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { Settings, bridgeLaunch, initializeParams, serverAddress } from '../../src/bridgeSetup';
+import { Settings, authLaunch, bridgeLaunch, initializeParams, serverAddress } from '../../src/bridgeSetup';
 
 const defaults: Settings = {
   host: undefined,
@@ -36,6 +36,22 @@ describe('bridgeSetup', () => {
     assert.match(launch.command, /jdk.bin.java\.exe$/);
     assert.deepEqual(launch.args.slice(2), ['dev.toxserver.bridge.BridgeCli', 'stdio']);
     assert.match(launch.args[1], /bridge.target.bridge\.jar$/);
+  });
+
+  it('runs auth FOLDER with the same launcher, in the folder, with javaHome as JAVA_HOME', () => {
+    const bundled = authLaunch({ ...defaults, javaHome: '/jdk' }, '/ext', { PATH: '/bin' }, '/work/p', 'linux');
+    assert.equal(bundled.command, '/ext/bridge/bin/bridge');
+    assert.deepEqual(bundled.args, ['auth', '/work/p']);
+    assert.equal(bundled.cwd, '/work/p');
+    assert.equal(bundled.env.JAVA_HOME, '/jdk');
+    assert.equal(bundled.env.PATH, '/bin');
+    const own = authLaunch({ ...defaults, bridgePath: '/opt/bridge' }, '/ext', {}, '/work/p', 'linux');
+    assert.equal(own.command, '/opt/bridge');
+    assert.deepEqual(own.args, ['auth', '/work/p']);
+    const windows = authLaunch(defaults, '/ext', {}, 'C:/p', 'win32');
+    assert.equal(windows.command, 'java');
+    assert.deepEqual(windows.args.slice(2), ['dev.toxserver.bridge.BridgeCli', 'auth', 'C:/p']);
+    assert.equal(windows.cwd, 'C:/p');
   });
 
   it('sends the settings in initialize', () => {

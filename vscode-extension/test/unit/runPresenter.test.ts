@@ -2,13 +2,14 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CancellationToken } from 'vscode-jsonrpc/node';
+import { CancellationToken, ResponseError } from 'vscode-jsonrpc/node';
 import { BridgeConnection, BridgeNotification } from '../../src/bridgeConnection';
 import { Settings } from '../../src/bridgeSetup';
 import { RunResult } from '../../src/protocol';
 import { RunPresenter } from '../../src/runPresenter';
 import { ToxStatusBar } from '../../src/statusBar';
 import { ToxTerminal } from '../../src/toxTerminal';
+import * as vscode from '../fake/vscode';
 import { FakeDiagnosticCollection, FakeStatusBarItem, FakeTerminal, recorded } from '../fake/vscode';
 import { ManualClock } from './manualClock';
 
@@ -31,9 +32,11 @@ const settings: Settings = {
 class FakeConnection {
   runs: Array<{ args: string[] | undefined; token: CancellationToken | undefined }> = [];
   cancelled: Array<number | undefined> = [];
+  /** When set, run requests fail with it at once. */
+  runError: Error | undefined;
   run(args: string[] | undefined, token?: CancellationToken): Promise<RunResult> {
     this.runs.push({ args, token });
-    return new Promise(() => undefined);
+    return this.runError ? Promise.reject(this.runError) : new Promise(() => undefined);
   }
   cancel(runId?: number): Promise<boolean> {
     this.cancelled.push(runId);
@@ -50,6 +53,8 @@ describe('RunPresenter', () => {
   let item: FakeStatusBarItem;
   let statusBar: ToxStatusBar;
   let terminal: ToxTerminal;
+  let connected: boolean;
+  let logShown: number;
 
   beforeEach(() => {
     recorded.reset();
@@ -59,14 +64,17 @@ describe('RunPresenter', () => {
     clock = new ManualClock();
     current = { ...settings };
     connection = new FakeConnection();
+    connected = true;
+    logShown = 0;
     statusBar = new ToxStatusBar({ serverAddress: 'localhost:9876', lastResult: undefined, autoRun: true, notes: [] }, clock);
     terminal = new ToxTerminal();
     presenter = new RunPresenter(
       {
         workspaceFolder: workspace,
         settings: () => current,
-        connection: () => connection as unknown as BridgeConnection,
+        connection: () => (connected ? (connection as unknown as BridgeConnection) : undefined),
         log: () => undefined,
+        showLog: () => logShown++,
       },
       terminal,
       statusBar,
@@ -208,6 +216,92 @@ describe('RunPresenter', () => {
     assert.equal(item.text, '$(loading~spin) tox: starting');
     presenter.bridgeStarted(true, '/srv/project');
     assert.equal(item.text, '$(beaker) tox');
+  });
+
+  describe('when the server does not accept this machine', () => {
+    const KEY_REJECTED = "the server at tcp://127.0.0.1:9876 rejected this client's key — run 'bridge auth' in the project";
+    const NO_KEY = "This client has no key yet: run 'bridge auth' in the project.";
+    const authorised: string[] = [];
+    let registration: { dispose(): void } | undefined;
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    beforeEach(() => {
+      authorised.length = 0;
+      registration = vscode.commands.registerCommand('toxServer.authorize', () => authorised.push('authorize'));
+    });
+    afterEach(() => registration?.dispose());
+
+    it('on serverStatus authFailed: the state, and one notification with Authorise, which runs the command', async () => {
+      recorded.messageChoice = 'Authorise';
+      send({ method: 'serverStatus', params: { reachable: false, authFailed: true, message: KEY_REJECTED } });
+      assert.equal(item.text, '$(key) tox: not authorised');
+      assert.equal((item.command as { command: string }).command, 'toxServer.authorize');
+      assert.match(String(item.tooltip), /Not authorised: the server at tcp:\/\/127\.0\.0\.1:9876 rejected this client's key/);
+      assert.deepEqual(recorded.messages, [
+        {
+          kind: 'warning',
+          message: `Tox Server: this machine is not authorised by the tox-server (${KEY_REJECTED})`,
+          items: ['Authorise', 'Show log'],
+        },
+      ]);
+      await settle();
+      assert.deepEqual(authorised, ['authorize']);
+
+      send({ method: 'serverStatus', params: { reachable: false, message: 'no answer' } });
+      send({ method: 'serverStatus', params: { reachable: false, authFailed: true, message: KEY_REJECTED } });
+      assert.equal(recorded.messages.length, 1, 'once per bridge start');
+      send({ method: 'serverStatus', params: { reachable: true } });
+      assert.equal(item.text, '$(beaker) tox', 'authorised: the bridge reconnected by itself');
+    });
+
+    it('on the initialize failure: the state until a restarted bridge starts; Show log shows the log', async () => {
+      recorded.messageChoice = 'Show log';
+      connected = false;
+      presenter.bridgeNotAuthorised(NO_KEY);
+      assert.equal(item.text, '$(key) tox: not authorised');
+      assert.equal((item.backgroundColor as { id: string }).id, 'statusBarItem.warningBackground');
+      assert.deepEqual(
+        recorded.messages.map((m) => [m.kind, m.message]),
+        [['warning', `Tox Server: this machine is not authorised by the tox-server (${NO_KEY})`]],
+      );
+      await settle();
+      assert.equal(logShown, 1);
+      assert.deepEqual(authorised, []);
+
+      // A run asked for now tells why nothing runs, with the button.
+      recorded.messageChoice = 'Authorise';
+      await presenter.run(undefined);
+      assert.deepEqual(recorded.messages[1], {
+        kind: 'error',
+        message: `Tox Server: this machine is not authorised by the tox-server (${NO_KEY})`,
+        items: ['Authorise', 'Show log'],
+      });
+      await settle();
+      assert.deepEqual(authorised, ['authorize']);
+
+      // Restarted after authorising: starting, then the new start.
+      presenter.bridgeStopped('the bridge was restarted', true);
+      assert.equal(item.text, '$(loading~spin) tox: starting');
+      connected = true;
+      presenter.bridgeStarted(true, '/srv/project');
+      assert.equal(item.text, '$(beaker) tox');
+
+      // The next bridge start that is not authorised notifies again.
+      presenter.bridgeStopped('the bridge was restarted', true);
+      send({ method: 'serverStatus', params: { reachable: false, authFailed: true, message: KEY_REJECTED } });
+      presenter.bridgeStarted(false, '/srv/project');
+      assert.equal(item.text, '$(key) tox: not authorised', 'a start that is not reachable keeps it');
+      assert.equal(recorded.messages.filter((m) => m.kind === 'warning').length, 2);
+    });
+
+    it('a run refused with -32005 shows its message with Authorise, not "the run failed"', async () => {
+      connection.runError = new ResponseError(-32005, `The run was not started: ${KEY_REJECTED}`);
+      await presenter.run(undefined);
+      assert.deepEqual(recorded.messages, [
+        { kind: 'error', message: `Tox Server: The run was not started: ${KEY_REJECTED}`, items: ['Authorise', 'Show log'] },
+      ]);
+      assert.equal(item.text, '$(key) tox: not authorised');
+    });
   });
 
   it('ends runs in flight when the bridge stops', () => {

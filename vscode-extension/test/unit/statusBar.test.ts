@@ -42,6 +42,7 @@ describe('ToxStatusBar', () => {
     [{ kind: 'unreachable' }, '$(warning) tox: server unreachable', 'statusBarItem.warningBackground', 'toxServer.showOutput'],
     [{ kind: 'error' }, '$(error) tox: error', 'statusBarItem.errorBackground', 'toxServer.showOutput'],
     [{ kind: 'stopped' }, '$(debug-disconnect) tox: bridge stopped', 'statusBarItem.warningBackground', 'toxServer.showOutput'],
+    [{ kind: 'notAuthorised', message: 'no key' }, '$(key) tox: not authorised', 'statusBarItem.warningBackground', 'toxServer.authorize'],
   ];
   for (const [state, text, background, click] of cases) {
     it(`shows ${state.kind} as "${text}"`, () => {
@@ -86,6 +87,15 @@ describe('ToxStatusBar', () => {
     assert.match(String(item.tooltip), /Last result: Run 2: ✔ passed in 1\.0 s/);
     assert.match(String(item.tooltip), /Auto-run: off/);
     assert.match(String(item.tooltip), /Using the folder "b"/);
+  });
+
+  it('says in the tooltip why this machine is not authorised, and that a click authorises it', () => {
+    bar.show({ kind: 'notAuthorised', message: "the server at tcp://box:9876 rejected this client's key" });
+    assert.match(String(item.tooltip), /Not authorised: the server at tcp:\/\/box:9876 rejected this client's key/);
+    assert.match(String(item.tooltip), /Click to authorise this machine/);
+    assert.doesNotMatch(String(item.tooltip), /show the tox terminal/);
+    bar.show({ kind: 'idle' });
+    assert.doesNotMatch(String(item.tooltip), /authoris/);
   });
 
   it('disposes the item and its timer', () => {
