@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import {
   CancellationToken,
+  ErrorCodes as JsonRpcErrorCodes,
   MessageConnection,
   ResponseError,
   StreamMessageReader,
@@ -147,7 +148,31 @@ export class BridgeConnection {
         `The bridge exited during start-up (${describeExit(exit)}); its log is in the output channel 'Tox Server'.`,
       );
     });
-    return Promise.race([this.connection.sendRequest<InitializeResult>('initialize', params), died]);
+    const sent = this.connection.sendRequest<InitializeResult>('initialize', params).catch(async (error: unknown) => {
+      const transport = [
+        JsonRpcErrorCodes.MessageWriteError,
+        JsonRpcErrorCodes.PendingResponseRejected,
+        JsonRpcErrorCodes.ConnectionInactive,
+      ] as number[];
+      if (error instanceof ResponseError && !transport.includes(error.code)) {
+        throw error; // the bridge answered: its error is the news
+      }
+      // The pipe broke under the write: the bridge is dying. How it ended (exit code, its log) says
+      // more than "write after end", so wait a moment for that.
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([
+        this.exited,
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1000))),
+      ]);
+      clearTimeout(timer);
+      if (exit) {
+        throw new BridgeStartError(
+          `The bridge exited during start-up (${describeExit(exit)}); its log is in the output channel 'Tox Server'.`,
+        );
+      }
+      throw error;
+    });
+    return Promise.race([sent, died]);
   }
 
   /** Runs tox; resolves when the run has ended. Cancelling the token cancels the run. */
