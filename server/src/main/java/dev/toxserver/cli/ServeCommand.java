@@ -125,7 +125,8 @@ final class ServeCommand implements Callable<Integer> {
             workdir == null ? Path.of("") : workdir,
             tee,
             Duration.ofMillis((long) (killGrace * 1000)),
-            maxBytes);
+            maxBytes,
+            false); // decided below, once the bind address is known to be loopback or not
     if (auth && r.insecure()) {
       throw new ConnectionOptions.UsageError("--auth and --insecure contradict each other.");
     }

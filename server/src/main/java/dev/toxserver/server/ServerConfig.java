@@ -28,21 +28,9 @@ public record ServerConfig(
     int maxMessageBytes,
     boolean auth) {
 
-  /** Without authentication. */
-  public ServerConfig(
-      String bindHost,
-      int port,
-      List<String> command,
-      Path workdir,
-      boolean tee,
-      Duration killGrace,
-      int maxMessageBytes) {
-    this(bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, false);
-  }
-
   /**
-   * Loopback, a free port, {@code tox} in the current directory, tee off: what tests and local mode
-   * use.
+   * Loopback, a free port, {@code tox} in the current directory, tee off, no authentication: what
+   * tests and local mode use.
    */
   public static ServerConfig local(List<String> command, Path workdir) {
     return new ServerConfig(
@@ -52,7 +40,8 @@ public record ServerConfig(
         workdir,
         false,
         Duration.ofSeconds(5),
-        Protocol.DEFAULT_MAX_MESSAGE_BYTES);
+        Protocol.DEFAULT_MAX_MESSAGE_BYTES,
+        false);
   }
 
   public ServerConfig {
