@@ -171,10 +171,7 @@ final class WatchCommand implements Callable<Integer> {
           server != null
               ? ServerAddress.plain(endpoint)
               : ClientSetup.of(r, parent.env(), false).address(endpoint, root);
-    } catch (KeyFileException e) {
-      if (server != null) {
-        server.close();
-      }
+    } catch (KeyFileException e) { // never with a local server: it needs no keys
       say(err, parent.name() + ": " + e.getMessage());
       return ExitCodes.AUTH;
     }
@@ -197,9 +194,8 @@ final class WatchCommand implements Callable<Integer> {
             run.cancel("Quitting: cancelling the run in flight.");
           }
         };
-    ToxServerClient[] client = {null};
     try (LocalServer embedded = server;
-        ToxServerClient first = client[0] = address.connect();
+        ToxServerClient client = address.connect();
         ProjectWatcher watcher =
             startWatcher(
                 settings,
@@ -272,7 +268,7 @@ final class WatchCommand implements Callable<Integer> {
             }
           };
       while (true) {
-        TerminalRun run = new TerminalRun(client[0], runSettings, out, err, forcedExit);
+        TerminalRun run = new TerminalRun(client, runSettings, out, err, forcedExit);
         RunQueue.Request request;
         try {
           request = queue.next(run::cancel);
@@ -288,21 +284,11 @@ final class WatchCommand implements Callable<Integer> {
           write(err, "\u001b[H\u001b[2J\u001b[3J");
         }
         say(err, header(request, color));
-        if (run.execute(toxArgs).exitCode() == ExitCodes.AUTH) {
-          // A failed handshake is final for that socket: the next run (after 'bridge auth', say)
-          // gets a new connection.
-          if (client[0] != first) {
-            client[0].close();
-          }
-          client[0] = address.connect();
-        }
+        run.execute(toxArgs);
         current.set(null);
         queue.finished();
       }
       keyboard.restore();
-      if (client[0] != first) {
-        client[0].close();
-      }
     } catch (IOException e) {
       say(err, parent.name() + ": " + e.getMessage());
       return ExitCodes.ERROR;

@@ -576,7 +576,6 @@ final class RpcSession implements BridgeApi.Bridge {
 
   private void runLoop() {
     ToxServerClient client = address.connect();
-    int connectedAt = monitor.comebacks();
     try {
       while (true) {
         Job job;
@@ -590,13 +589,6 @@ final class RpcSession implements BridgeApi.Bridge {
           job = pending.poll();
           current = job;
           job.sent = true;
-        }
-        if (monitor.comebacks() != connectedAt) {
-          // The server came back (restarted, or it accepts our key now): a connection whose
-          // handshake failed meanwhile is never retried by ZeroMQ, so start afresh.
-          client.close();
-          client = address.connect();
-          connectedAt = monitor.comebacks();
         }
         try {
           client = execute(job, client);

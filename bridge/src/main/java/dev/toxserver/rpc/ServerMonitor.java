@@ -27,7 +27,6 @@ final class ServerMonitor implements AutoCloseable {
   private volatile String workdir;
   private volatile String message;
   private volatile boolean authFailed;
-  private volatile int comebacks;
   private String reportedWorkdir;
   private volatile boolean stopped;
   private boolean known;
@@ -91,9 +90,6 @@ final class ServerMonitor implements AutoCloseable {
     }
     this.message = message;
     boolean change = !known || up != reachable || !java.util.Objects.equals(dir, reportedWorkdir);
-    if (known && up && !reachable) {
-      comebacks++; // only the monitor's thread (or a synchronized caller) writes it
-    }
     known = true;
     reachable = up;
     reportedWorkdir = dir;
@@ -128,11 +124,6 @@ final class ServerMonitor implements AutoCloseable {
    */
   String workdir() {
     return reachable ? workdir : null;
-  }
-
-  /** How often the server came back after being unreachable: a reason for a new connection. */
-  int comebacks() {
-    return comebacks;
   }
 
   /** What the last check found, as the last {@code changed} call said it. */

@@ -143,4 +143,37 @@ class BridgeAuthTest {
       }
     }
   }
+
+  @Test
+  void watchRunsAgainOnceAuthorisedWithoutARestart() throws Exception {
+    Path config = dir.resolve("config");
+    try (TestServer server = authServer()) {
+      // A key pair of this user's, authorised for another project only.
+      Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+      try (CliProcess auth = bridge(elsewhere, config, "auth")) {
+        assertThat(auth.waitFor(T)).isZero();
+      }
+      try (CliProcess watch =
+          bridge(
+              dir,
+              config,
+              "-p",
+              port(server),
+              "watch",
+              project.toString(),
+              "--run-on-start",
+              "--",
+              "echo",
+              "authorised at last")) {
+        watch.awaitStderr("rejected this client's key", T);
+        try (CliProcess auth = bridge(project, config, "auth")) {
+          assertThat(auth.waitFor(T)).isZero();
+        }
+        Files.writeString(project.resolve("app.py"), "A = 1\n");
+        // The connection whose handshake failed is replaced: the same bridge runs now.
+        watch.awaitStdout("authorised at last", T);
+        watch.awaitStderr("[DONE] passed", T);
+      }
+    }
+  }
 }

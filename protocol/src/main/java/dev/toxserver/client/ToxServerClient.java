@@ -48,10 +48,14 @@ public final class ToxServerClient implements AutoCloseable {
   private final CurveKeys curve;
   private final int version;
   private final ZContext context;
-  private final ZMQ.Socket socket;
-  private final ZMQ.Socket events;
   private final Wakeup wakeup = new Wakeup();
-  private final ZMQ.Poller poller;
+
+  // The current connection: replaced when its handshake failed (owner thread only).
+  private ZMQ.Socket socket;
+  private ZMQ.Socket events;
+  private ZMQ.Poller poller;
+  private int connections;
+  private boolean handshakeFailed;
 
   // Handshake state of the current connection (owner thread only).
   private boolean greeted;
@@ -88,8 +92,20 @@ public final class ToxServerClient implements AutoCloseable {
     this.curve = address.curve();
     this.version = version;
     this.context = new ZContext(1);
-    this.socket = context.createSocket(SocketType.DEALER);
+    try {
+      connect();
+    } catch (IllegalArgumentException e) {
+      context.close();
+      wakeup.close();
+      throw e;
+    }
+  }
+
+  /** A new DEALER socket, watched by a handshake monitor, connecting to the endpoint. */
+  private void connect() {
+    socket = context.createSocket(SocketType.DEALER);
     socket.setLinger(0);
+    sendTimeout = -1;
     if (endpoint.contains("[")) {
       socket.setIPv6(true); // an IPv6 literal such as tcp://[::1]:9876
     }
@@ -101,14 +117,17 @@ public final class ToxServerClient implements AutoCloseable {
     }
     // Watching the handshake is what turns a refused key or a plaintext/CURVE mismatch into a
     // clear error at once, instead of a silent timeout. The monitor must exist before connect.
-    socket.monitor("inproc://handshake", HANDSHAKE_EVENTS);
-    this.events = context.createSocket(SocketType.PAIR);
-    events.connect("inproc://handshake");
+    String monitor = "inproc://handshake-" + ++connections;
+    socket.monitor(monitor, HANDSHAKE_EVENTS);
+    events = context.createSocket(SocketType.PAIR);
+    events.connect(monitor);
+    greeted = false;
+    heardOnConnection = false;
+    closedInCurveHandshake = false;
+    handshakeFailed = false;
     try {
       socket.connect(endpoint);
     } catch (RuntimeException e) {
-      context.close();
-      wakeup.close();
       throw new IllegalArgumentException(
           "Cannot connect to "
               + endpoint
@@ -117,15 +136,32 @@ public final class ToxServerClient implements AutoCloseable {
               + ". Check -h/--host and -p/--port.",
           e);
     }
-    this.poller = context.createPoller(3);
+    poller = context.createPoller(3);
     poller.register(socket, ZMQ.Poller.POLLIN);
     poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
     poller.register(events, ZMQ.Poller.POLLIN);
   }
 
-  /** Whether this client authenticates with CURVE. */
-  public boolean authenticated() {
-    return curve != null;
+  /**
+   * ZeroMQ never retries a connection whose handshake failed (a key the server did not know yet, a
+   * mechanism mismatch): before a request, such a connection — failed in an earlier request, or
+   * meanwhile with nobody reading its events — is replaced by a new one, which may now succeed.
+   */
+  private void replaceFailedConnection(Duration timeout) {
+    if (!handshakeFailed) {
+      try {
+        handshakeEvents(timeout);
+      } catch (AuthenticationException e) {
+        // handshakeFailed is set: replaced below, and the new connection's events say the rest.
+      }
+    }
+    if (handshakeFailed) {
+      socket.monitor(null, 0);
+      poller.close();
+      context.destroySocket(events);
+      context.destroySocket(socket);
+      connect();
+    }
   }
 
   /** Where this client connects. */
@@ -268,6 +304,7 @@ public final class ToxServerClient implements AutoCloseable {
       ClientListener listener,
       Cancellation cancellation)
       throws ServerUnreachableException {
+    replaceFailedConnection(timeout);
     boolean interruptSent = false;
     Double seconds = heartbeatWindow == null ? null : heartbeatWindow.toMillis() / 1000.0;
     // A DEALER blocks a send while it has no connection: after a failed handshake it has none and
@@ -359,6 +396,7 @@ public final class ToxServerClient implements AutoCloseable {
   }
 
   private AuthenticationException failure(AuthenticationException.Kind kind, Duration timeout) {
+    handshakeFailed = true;
     String server = "The tox-server at " + endpoint;
     String message =
         switch (kind) {
