@@ -183,6 +183,30 @@ function message(kind: 'info' | 'warning' | 'error') {
   };
 }
 
+/** A workspaceState kept in memory. */
+export class FakeMemento {
+  private readonly values = new Map<string, unknown>();
+  get<T>(key: string, fallback: T): T {
+    return this.values.has(key) ? (this.values.get(key) as T) : fallback;
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+}
+
+/** What the extension reads of its ExtensionContext. */
+export interface FakeExtensionContext {
+  subscriptions: Array<{ dispose(): unknown }>;
+  extensionPath: string;
+  workspaceState: FakeMemento;
+}
+
+/** A fresh context for an extension installed at `extensionPath`. */
+export function fakeExtensionContext(extensionPath: string): FakeExtensionContext {
+  return { subscriptions: [], extensionPath, workspaceState: new FakeMemento() };
+}
+
 export class FakeOutputChannel {
   text = '';
   shown = false;

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { activate, deactivate } from '../../src/extension';
-import { FakeStatusBarItem, Uri, recorded } from '../fake/vscode';
+import { FakeExtensionContext, FakeStatusBarItem, Uri, fakeExtensionContext, recorded } from '../fake/vscode';
 import { FakeToxServer, REPO, processAlive, scratch, until } from './fixtures';
 
 const BRIDGE = path.join(REPO, 'bridge', 'bin', 'bridge');
@@ -20,18 +20,7 @@ describe('authorising this machine, against a real bridge and a tox-server with 
   let config: string;
   let server: FakeToxServer | undefined;
   let savedXdg: string | undefined;
-  let context: { subscriptions: Array<{ dispose(): unknown }>; extensionPath: string; workspaceState: Memento };
-
-  class Memento {
-    private readonly values = new Map<string, unknown>();
-    get<T>(key: string, fallback: T): T {
-      return this.values.has(key) ? (this.values.get(key) as T) : fallback;
-    }
-    update(key: string, value: unknown): Promise<void> {
-      this.values.set(key, value);
-      return Promise.resolve();
-    }
-  }
+  let context: FakeExtensionContext;
 
   const log = () => recorded.outputChannels.find((c) => c.name === 'Tox Server')?.text ?? '';
   const status = (): FakeStatusBarItem => recorded.statusBarItems[0];
@@ -52,7 +41,7 @@ describe('authorising this machine, against a real bridge and a tox-server with 
       'toxServer.autoRun': false,
       'toxServer.toxArgs': ['echo', 'hello'],
     });
-    context = { subscriptions: [], extensionPath: path.join(REPO, 'vscode-extension'), workspaceState: new Memento() };
+    context = fakeExtensionContext(path.join(REPO, 'vscode-extension'));
     activate(context as never);
   };
 

@@ -6,7 +6,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { activate, deactivate } from '../../src/extension';
-import { FakeStatusBarItem, Uri, recorded } from '../fake/vscode';
+import { FakeExtensionContext, FakeStatusBarItem, Uri, fakeExtensionContext, recorded } from '../fake/vscode';
 import { FakeToxServer, REPO, processAlive, scratch, until } from './fixtures';
 
 describe('the extension, activated, against a real bridge and tox-server', function () {
@@ -14,18 +14,7 @@ describe('the extension, activated, against a real bridge and tox-server', funct
 
   let workspace: string;
   let server: FakeToxServer;
-  let context: { subscriptions: Array<{ dispose(): unknown }>; extensionPath: string; workspaceState: Memento };
-
-  class Memento {
-    private readonly values = new Map<string, unknown>();
-    get<T>(key: string, fallback: T): T {
-      return this.values.has(key) ? (this.values.get(key) as T) : fallback;
-    }
-    update(key: string, value: unknown): Promise<void> {
-      this.values.set(key, value);
-      return Promise.resolve();
-    }
-  }
+  let context: FakeExtensionContext;
 
   const log = () => recorded.outputChannels.find((c) => c.name === 'Tox Server')?.text ?? '';
   const status = (): FakeStatusBarItem => recorded.statusBarItems[0];
@@ -51,7 +40,7 @@ describe('the extension, activated, against a real bridge and tox-server', funct
       'toxServer.autoRun': false,
       'toxServer.toxArgs': ['echo', 'hello'],
     });
-    context = { subscriptions: [], extensionPath: path.join(REPO, 'vscode-extension'), workspaceState: new Memento() };
+    context = fakeExtensionContext(path.join(REPO, 'vscode-extension'));
     activate(context as never);
     await until(() => /Bridge started/.test(log()), 30_000, 'the bridge to start');
   });

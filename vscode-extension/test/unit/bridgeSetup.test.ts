@@ -1,20 +1,6 @@
 import { strict as assert } from 'assert';
-import { Settings, authLaunch, bridgeLaunch, initializeParams, serverAddress } from '../../src/bridgeSetup';
-
-const defaults: Settings = {
-  host: undefined,
-  port: undefined,
-  toxArgs: [],
-  autoRun: true,
-  watchInclude: [],
-  watchExclude: [],
-  debounceMs: 100,
-  onChange: 'restart',
-  bridgePath: '',
-  javaHome: '',
-  revealTerminal: 'onFailure',
-  notifyOnFailure: false,
-};
+import { authLaunch, bridgeLaunch, initializeParams, serverAddress } from '../../src/bridgeSetup';
+import { defaultSettings as defaults } from './defaultSettings';
 
 describe('bridgeSetup', () => {
   it('starts the bundled launcher with stdio', () => {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CancellationToken, ResponseError } from 'vscode-jsonrpc/node';
 import { BridgeConnection, BridgeNotification } from '../../src/bridgeConnection';
 import { Settings } from '../../src/bridgeSetup';
+import { defaultSettings as settings } from './defaultSettings';
 import { RunResult } from '../../src/protocol';
 import { RunPresenter } from '../../src/runPresenter';
 import { ToxStatusBar } from '../../src/statusBar';
@@ -12,21 +13,6 @@ import { ToxTerminal } from '../../src/toxTerminal';
 import * as vscode from '../fake/vscode';
 import { FakeDiagnosticCollection, FakeStatusBarItem, FakeTerminal, recorded } from '../fake/vscode';
 import { ManualClock } from './manualClock';
-
-const settings: Settings = {
-  host: undefined,
-  port: undefined,
-  toxArgs: [],
-  autoRun: true,
-  watchInclude: [],
-  watchExclude: [],
-  debounceMs: 100,
-  onChange: 'restart',
-  bridgePath: '',
-  javaHome: '',
-  revealTerminal: 'onFailure',
-  notifyOnFailure: false,
-};
 
 /** Stands in for the bridge connection: records run and cancel requests. */
 class FakeConnection {
