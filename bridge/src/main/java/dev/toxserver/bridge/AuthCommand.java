@@ -1,14 +1,14 @@
 package dev.toxserver.bridge;
 
-import dev.toxserver.auth.ClientKeys;
-import dev.toxserver.auth.KeyFileException;
-import dev.toxserver.auth.KeyFiles;
-import dev.toxserver.auth.KeyPair;
-import dev.toxserver.auth.ServerKeys;
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
-import dev.toxserver.server.StateDir;
+import dev.toxserver.cli.UsageError;
+import dev.toxserver.keys.ClientKeys;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.keys.KeyFiles;
+import dev.toxserver.keys.KeyPair;
+import dev.toxserver.keys.ProjectKeys;
+import dev.toxserver.keys.StateDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ final class AuthCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path dir = (project == null ? Path.of("") : project).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
-      throw new ConnectionOptions.UsageError(dir + " is not a directory.");
+      throw new UsageError(dir + " is not a directory.");
     }
     ClientKeys keys = ClientKeys.of(parent.env());
     try {
@@ -76,7 +76,7 @@ final class AuthCommand implements Callable<Integer> {
       } else {
         out.println("This client's key: " + keys.publicFile() + " (" + pair.publicZ85() + ").");
       }
-      Path authorized = StateDir.open(dir).resolve(ServerKeys.AUTHORIZED_DIR);
+      Path authorized = StateDir.open(dir).resolve(ProjectKeys.AUTHORIZED_DIR);
       Files.createDirectories(authorized);
       Path existing = fileWithKey(authorized, pair.publicKey());
       if (existing != null) {
@@ -94,10 +94,10 @@ final class AuthCommand implements Callable<Integer> {
                 + pair.publicZ85()
                 + "). The server accepts it from the next connection on; no restart needed.");
       }
-      if (!Files.exists(ServerKeys.publicFile(dir))) {
+      if (!Files.exists(ProjectKeys.serverPublicFile(dir))) {
         out.println(
             "Note: "
-                + ServerKeys.publicFile(dir)
+                + ProjectKeys.serverPublicFile(dir)
                 + " does not exist yet. The server writes it when it starts with authentication"
                 + " (on a non-loopback address, or with --auth); until then clients here connect"
                 + " without authentication.");
@@ -106,10 +106,10 @@ final class AuthCommand implements Callable<Integer> {
       return 0;
     } catch (KeyFileException e) {
       err.println(parent.name() + ": " + e.getMessage());
-      return ExitCodes.AUTH;
+      return ExitCodes.of(e);
     } catch (IOException e) {
       err.println(parent.name() + ": cannot authorise this client in " + dir + ": " + e);
-      return ExitCodes.ERROR;
+      return ExitCodes.of(e);
     }
   }
 

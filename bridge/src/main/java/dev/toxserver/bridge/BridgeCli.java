@@ -1,12 +1,13 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CancelCommand;
-import dev.toxserver.cli.Cli;
 import dev.toxserver.cli.CliRoot;
+import dev.toxserver.cli.CommandLineRunner;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.Logging;
 import dev.toxserver.cli.PingCommand;
 import dev.toxserver.cli.QuitCommand;
+import dev.toxserver.cli.VersionLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -87,14 +88,20 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
   }
 
   @Override
+  public boolean serverKeysAllowed() {
+    return false;
+  }
+
+  @Override
   public Integer call() {
-    return Cli.subcommandRequired(spec, name(), "run, watch, stdio, auth, ping, quit, cancel");
+    return CommandLineRunner.subcommandRequired(
+        spec, name(), "run, watch, stdio, auth, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return Cli.execute(new BridgeCli(env), "bridge", args, out, err);
+    return CommandLineRunner.execute(new BridgeCli(env), "bridge", args, out, err);
   }
 
   public static void main(String[] args) {
@@ -120,7 +127,7 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
-      return new String[] {Cli.version("bridge")};
+      return new String[] {VersionLine.of("bridge")};
     }
   }
 }

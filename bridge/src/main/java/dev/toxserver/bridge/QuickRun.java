@@ -3,6 +3,7 @@ package dev.toxserver.bridge;
 import dev.toxserver.cli.CliRoot;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
+import dev.toxserver.cli.UsageError;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +37,19 @@ record QuickRun(
     return rootOptions;
   }
 
+  @Override
+  public boolean serverKeysAllowed() {
+    return false; // the bridge runs on the host, as its user
+  }
+
   /** Runs it; returns the exit code. */
   int execute() {
     try {
       return RunCommand.run(this, runOptions, false, null, args);
-    } catch (ConnectionOptions.UsageError e) {
+    } catch (UsageError e) {
       System.err.println("bridge: " + e.getMessage());
       System.err.println("Try 'bridge --help' for usage.");
-      return ExitCodes.USAGE;
+      return ExitCodes.of(e);
     }
   }
 

@@ -1,15 +1,15 @@
 package dev.toxserver.bridge;
 
-import dev.toxserver.auth.KeyFileException;
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.cli.Logging;
+import dev.toxserver.cli.StartUpException;
 import dev.toxserver.cli.TerminalRun;
 import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
-import dev.toxserver.server.ServerStartException;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.local.LocalServer;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -84,19 +84,19 @@ final class RunCommand implements Callable<Integer> {
     LocalServer server;
     try {
       server = LocalServer.startIfLocal(local, command, Path.of(""), r.logLevel());
-    } catch (ServerStartException e) {
+    } catch (StartUpException e) {
       err.println(root.name() + ": " + e.getMessage());
-      return ExitCodes.ERROR;
+      return ExitCodes.of(e);
     }
     ServerAddress address;
     try {
       address =
           server != null
               ? ServerAddress.plain(server.endpoint()) // in-process and loopback: no keys needed
-              : ClientSetup.of(r, root.env(), false).address(r.clientEndpoint(), Path.of(""));
+              : r.clientSetup(root).address(r.clientEndpoint(), Path.of(""));
     } catch (KeyFileException e) {
       err.println(root.name() + ": " + e.getMessage());
-      return ExitCodes.AUTH;
+      return ExitCodes.of(e);
     }
     TerminalRun.Settings settings =
         new TerminalRun.Settings(
@@ -109,12 +109,12 @@ final class RunCommand implements Callable<Integer> {
               settings,
               new FileOutputStream(FileDescriptor.out),
               new FileOutputStream(FileDescriptor.err),
-              embedded == null ? () -> {} : LocalServer::killRunsNow);
+              embedded == null ? () -> {} : embedded::killRunsNow);
       Signal.handle(new Signal("INT"), s -> run.interrupt());
       return run.execute(args).exitCode();
     } catch (IllegalArgumentException e) {
       err.println(root.name() + ": " + e.getMessage());
-      return ExitCodes.UNREACHABLE;
+      return ExitCodes.of(e);
     }
   }
 }

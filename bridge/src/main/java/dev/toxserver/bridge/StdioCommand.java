@@ -1,11 +1,12 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
+import dev.toxserver.cli.VersionLine;
 import dev.toxserver.rpc.StdioServer;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,15 @@ final class StdioCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions options;
 
+  /** What {@code initialize} answers as {@code bridgeVersion}. */
+  private static String bridgeVersion() {
+    try {
+      return VersionLine.of("bridge");
+    } catch (IOException e) {
+      return "bridge";
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     // stdout is the protocol's alone: anything printed by mistake goes to stderr instead.
@@ -45,6 +55,7 @@ final class StdioCommand implements Callable<Integer> {
         r.host(),
         r.port(),
         r.clientTimeout(),
-        ClientSetup.of(r, parent.env(), false));
+        r.clientSetup(parent),
+        bridgeVersion());
   }
 }

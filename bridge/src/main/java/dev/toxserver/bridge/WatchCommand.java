@@ -1,14 +1,15 @@
 package dev.toxserver.bridge;
 
-import dev.toxserver.auth.KeyFileException;
 import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.ClientSetup;
 import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.cli.ExitCodes;
+import dev.toxserver.cli.StartUpException;
 import dev.toxserver.cli.TerminalRun;
+import dev.toxserver.cli.UsageError;
 import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
-import dev.toxserver.server.ServerStartException;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.local.LocalServer;
 import dev.toxserver.watch.ChangeBatch;
 import dev.toxserver.watch.OnChange;
 import dev.toxserver.watch.ProjectWatcher;
@@ -140,18 +141,18 @@ final class WatchCommand implements Callable<Integer> {
     List<String> toxArgs = toxArgs();
     int pathCount = params.size() - toxArgs.size();
     if (pathCount > 1) {
-      throw new ConnectionOptions.UsageError(
+      throw new UsageError(
           "watch takes one PATH; put tox's arguments after '--' (got "
               + String.join(" ", params.subList(0, pathCount))
               + ").");
     }
     Path root = Path.of(pathCount == 1 ? params.get(0) : "").toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
-      throw new ConnectionOptions.UsageError(root + " is not a directory: nothing to watch.");
+      throw new UsageError(root + " is not a directory: nothing to watch.");
     }
     OnChange mode = parseOnChange(onChange);
     if (debounceMs <= 0 || (pollMs != null && pollMs <= 0)) {
-      throw new ConnectionOptions.UsageError("--debounce and --poll take a positive number of ms.");
+      throw new UsageError("--debounce and --poll take a positive number of ms.");
     }
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
@@ -159,9 +160,9 @@ final class WatchCommand implements Callable<Integer> {
     LocalServer server;
     try {
       server = LocalServer.startIfLocal(local, command, root, r.logLevel());
-    } catch (ServerStartException e) {
+    } catch (StartUpException e) {
       say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.ERROR;
+      return ExitCodes.of(e);
     }
     String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
     ServerAddress address;
@@ -170,10 +171,10 @@ final class WatchCommand implements Callable<Integer> {
       address =
           server != null
               ? ServerAddress.plain(endpoint)
-              : ClientSetup.of(r, parent.env(), false).address(endpoint, root);
+              : r.clientSetup(parent).address(endpoint, root);
     } catch (KeyFileException e) { // never with a local server: it needs no keys
       say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.AUTH;
+      return ExitCodes.of(e);
     }
     WatchSettings settings =
         new WatchSettings(
@@ -264,7 +265,7 @@ final class WatchCommand implements Callable<Integer> {
           () -> {
             keyboard.restore();
             if (embedded != null) {
-              LocalServer.killRunsNow();
+              embedded.killRunsNow();
             }
           };
       while (true) {
@@ -291,10 +292,10 @@ final class WatchCommand implements Callable<Integer> {
       keyboard.restore();
     } catch (IOException e) {
       say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.ERROR;
+      return ExitCodes.of(e);
     } catch (IllegalArgumentException e) {
       say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.UNREACHABLE;
+      return ExitCodes.of(e);
     }
     return quitCode.get();
   }
@@ -304,8 +305,7 @@ final class WatchCommand implements Callable<Integer> {
     try {
       return ProjectWatcher.start(settings, listener);
     } catch (IllegalArgumentException e) {
-      throw new ConnectionOptions.UsageError(
-          "Bad --include or --exclude pattern: " + e.getMessage());
+      throw new UsageError("Bad --include or --exclude pattern: " + e.getMessage());
     }
   }
 
@@ -324,7 +324,7 @@ final class WatchCommand implements Callable<Integer> {
     try {
       return OnChange.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ConnectionOptions.UsageError("--on-change " + e.getMessage() + ".");
+      throw new UsageError("--on-change " + e.getMessage() + ".");
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The host-side bridge's commands: {@code bridge run}, {@code bridge watch} and the client commands
- * shared with {@code tox-server}; {@code --local} embeds a server.
+ * The {@code bridge} program's commands, each thin: {@code run}, {@code watch}, {@code stdio},
+ * {@code auth}, and the client commands of the shared kit in {@code dev.toxserver.cli}.
  */
 package dev.toxserver.bridge;

@@ -120,7 +120,7 @@ public final class BridgeApi {
     public String workspaceFolder;
 
     /** Where the tox-server is; defaults: localhost, TOX_SERVER_PORT, 5 s. */
-    public ServerAddress server;
+    public ServerOptions server;
 
     /** Arguments for tox on every run that does not give its own. */
     public List<String> toxArgs;
@@ -136,7 +136,7 @@ public final class BridgeApi {
   }
 
   /** Where the tox-server listens. */
-  public static final class ServerAddress {
+  public static final class ServerOptions {
     /** Host name or address (default localhost). */
     public String host;
 

@@ -1,15 +1,13 @@
 package dev.toxserver.rpc;
 
-import dev.toxserver.auth.KeyFileException;
-import dev.toxserver.cli.Cli;
-import dev.toxserver.cli.ClientSetup;
-import dev.toxserver.cli.ConnectionOptions;
 import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
+import dev.toxserver.client.ClientSetup;
 import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.keys.KeyFileException;
 import dev.toxserver.protocol.Protocol;
 import dev.toxserver.protocol.Stream;
 import dev.toxserver.rpc.BridgeApi.CancelAllResult;
@@ -67,6 +65,7 @@ final class RpcSession implements BridgeApi.Bridge {
   static final int MAX_CHANGED_FILES = 50;
 
   private final ClientSetup clients;
+  private final String bridgeVersion;
   private final String defaultHost;
   private final Integer defaultPort;
   private final Duration defaultTimeout;
@@ -125,8 +124,13 @@ final class RpcSession implements BridgeApi.Bridge {
   }
 
   RpcSession(
-      String defaultHost, Integer defaultPort, Duration defaultTimeout, ClientSetup clients) {
+      String defaultHost,
+      Integer defaultPort,
+      Duration defaultTimeout,
+      ClientSetup clients,
+      String bridgeVersion) {
     this.clients = clients;
+    this.bridgeVersion = bridgeVersion;
     this.defaultHost = defaultHost;
     this.defaultPort = defaultPort;
     this.defaultTimeout = defaultTimeout;
@@ -206,7 +210,7 @@ final class RpcSession implements BridgeApi.Bridge {
       } catch (IllegalArgumentException e) {
         return failed(-32602, "watch.onChange " + e.getMessage());
       }
-      String where = ConnectionOptions.clientEndpoint(host, port);
+      String where = ServerAddress.endpoint(host, port);
       try {
         // The workspace is the project: its .tox-server/server.key says whether to use CURVE.
         address = clients.address(where, folder);
@@ -254,11 +258,7 @@ final class RpcSession implements BridgeApi.Bridge {
             log("error", "Not watching " + workspace + ": " + e.getMessage());
           }
           InitializeResult r = new InitializeResult();
-          try {
-            r.bridgeVersion = Cli.version("bridge");
-          } catch (IOException e) {
-            r.bridgeVersion = "bridge";
-          }
+          r.bridgeVersion = bridgeVersion;
           r.protocolVersion = Protocol.VERSION;
           r.serverReachable = monitor.start();
           r.serverWorkdir = monitor.workdir();

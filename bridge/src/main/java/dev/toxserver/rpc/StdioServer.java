@@ -1,6 +1,6 @@
 package dev.toxserver.rpc;
 
-import dev.toxserver.cli.ClientSetup;
+import dev.toxserver.client.ClientSetup;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -26,9 +26,10 @@ public final class StdioServer {
       String host,
       Integer port,
       Duration timeout,
-      ClientSetup clients)
+      ClientSetup clients,
+      String bridgeVersion)
       throws InterruptedException {
-    RpcSession session = new RpcSession(host, port, timeout, clients);
+    RpcSession session = new RpcSession(host, port, timeout, clients, bridgeVersion);
     ExecutorService executor =
         Executors.newCachedThreadPool(
             r -> {

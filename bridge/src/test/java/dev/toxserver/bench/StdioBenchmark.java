@@ -138,7 +138,7 @@ public final class StdioBenchmark {
       awaitFile(serverLog, "^C to exit", T);
       BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
       p.workspaceFolder = project.toString();
-      p.server = new BridgeApi.ServerAddress();
+      p.server = new BridgeApi.ServerOptions();
       p.server.host = "127.0.0.1";
       p.server.port = port;
       p.toxArgs = List.of("quick");

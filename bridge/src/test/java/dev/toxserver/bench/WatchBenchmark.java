@@ -1,5 +1,6 @@
 package dev.toxserver.bench;
 
+import dev.toxserver.cli.UsageError;
 import dev.toxserver.watch.ChangeBatch;
 import dev.toxserver.watch.PathFilter;
 import dev.toxserver.watch.ProjectWatcher;

@@ -2,8 +2,8 @@ package dev.toxserver.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.server.ServerConfig;
-import dev.toxserver.server.StateDir;
 import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
 import dev.toxserver.support.TestServer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toxserver.cli.ConnectionOptions;
+import dev.toxserver.cli.UsageError;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ class QuickRunTest {
   void reportsBadValuesAsPicocliDoes() {
     QuickRun q = QuickRun.parse(new String[] {"-t", "-5", "run"}, ENV).orElseThrow();
     assertThatThrownBy(() -> ConnectionOptions.resolve(q.runOptions(), q))
-        .isInstanceOf(ConnectionOptions.UsageError.class)
+        .isInstanceOf(UsageError.class)
         .hasMessageContaining("positive");
     assertThat(List.of(q.args())).containsExactly(List.of());
   }

@@ -3,11 +3,11 @@ package dev.toxserver.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.toxserver.auth.ClientKeys;
-import dev.toxserver.auth.KeyFiles;
-import dev.toxserver.auth.KeyPair;
+import dev.toxserver.keys.ClientKeys;
+import dev.toxserver.keys.KeyFiles;
+import dev.toxserver.keys.KeyPair;
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.server.ServerConfig;
-import dev.toxserver.server.StateDir;
 import dev.toxserver.support.Await;
 import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
@@ -219,7 +219,7 @@ class BridgeStdioTest {
         StdioBridge b = StdioBridge.start(dir)) {
       BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
       p.workspaceFolder = project.toString();
-      p.server = new BridgeApi.ServerAddress();
+      p.server = new BridgeApi.ServerOptions();
       p.server.host = "127.0.0.1";
       p.server.port = server.server.port();
       p.toxArgs = List.of("wait-for", release.toString());
@@ -307,7 +307,7 @@ class BridgeStdioTest {
         StdioBridge b = StdioBridge.start(dir)) {
       BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
       p.workspaceFolder = project.toString();
-      p.server = new BridgeApi.ServerAddress();
+      p.server = new BridgeApi.ServerOptions();
       p.server.port = server.server.port();
       p.processId = editorProcess.pid();
       b.bridge.initialize(p).get(30, TimeUnit.SECONDS);

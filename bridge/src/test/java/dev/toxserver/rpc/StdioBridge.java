@@ -106,7 +106,7 @@ final class StdioBridge implements AutoCloseable {
   BridgeApi.InitializeResult initialize(Path folder, int port, Boolean autoRun) throws Exception {
     BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
     p.workspaceFolder = folder.toString();
-    p.server = new BridgeApi.ServerAddress();
+    p.server = new BridgeApi.ServerOptions();
     p.server.host = "127.0.0.1";
     p.server.port = port;
     p.server.timeoutSeconds = 2.0;

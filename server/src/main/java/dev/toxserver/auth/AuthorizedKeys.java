@@ -1,5 +1,7 @@
 package dev.toxserver.auth;
 
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,6 +1,10 @@
 package dev.toxserver.auth;
 
-import dev.toxserver.server.StateDir;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.keys.KeyFiles;
+import dev.toxserver.keys.KeyPair;
+import dev.toxserver.keys.ProjectKeys;
+import dev.toxserver.keys.StateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +19,7 @@ import java.util.logging.Logger;
 public final class ServerKeys {
   private static final Logger LOG = Logger.getLogger("tox-server");
 
-  /** The public key's file name in the state folder. */
-  public static final String PUBLIC_FILE = "server.key";
-
-  /** The folder of authorised client keys in the state folder. */
-  public static final String AUTHORIZED_DIR = "authorized_keys";
-
   private ServerKeys() {}
-
-  /** Where the public key of the server working in {@code workdir} is. */
-  public static Path publicFile(Path workdir) {
-    return StateDir.of(workdir).resolve(PUBLIC_FILE);
-  }
 
   /**
    * The key pair in {@code state}, made if there is none. A public file missing next to its secret
@@ -34,7 +27,7 @@ public final class ServerKeys {
    * (clients may trust the old key).
    */
   public static KeyPair loadOrCreate(StateDir state) throws KeyFileException, IOException {
-    Path pub = state.resolve(PUBLIC_FILE);
+    Path pub = state.resolve(ProjectKeys.PUBLIC_FILE);
     Path secret = KeyFiles.secretFile(pub);
     if (!Files.exists(secret)) {
       KeyPair pair = KeyPair.generate();

@@ -149,6 +149,15 @@ public final class CommandRun {
   }
 
   /**
+   * SIGKILL to the whole tree at once, without the grace period: for a client that exits now (a
+   * second ^C). Safe from any thread; the supervisor reports the death as usual.
+   */
+  public void killNow() {
+    cancelled.set(true);
+    ProcessTree.signal(ProcessTree.members(process.toHandle()), true);
+  }
+
+  /**
    * SIGTERM to every process, then SIGKILL to whatever of the tree is still alive at the deadline.
    */
   private void terminate(List<ProcessHandle> members) {

@@ -3,6 +3,7 @@ package dev.toxserver.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.process.ProcessTree;
 import dev.toxserver.protocol.Json;
 import java.io.IOException;

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toxserver.auth.AuthorizedKeys;
-import dev.toxserver.auth.KeyFileException;
-import dev.toxserver.auth.KeyPair;
 import dev.toxserver.auth.ServerKeys;
 import dev.toxserver.auth.ZapHandler;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.keys.KeyPair;
+import dev.toxserver.keys.ProjectKeys;
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.process.CommandNotFoundException;
 import dev.toxserver.process.CommandRun;
 import dev.toxserver.process.Executables;
@@ -124,6 +126,10 @@ public final class ToxServer {
   private final Map<Route, RunTask> runs = new LinkedHashMap<>();
   private final ArrayDeque<RunTask> queue = new ArrayDeque<>();
   private RunTask current;
+
+  /** The running command, for {@link #killRunsNow()} from any thread; null between runs. */
+  private volatile CommandRun live;
+
   private long runCounter;
   private boolean quitting;
   private boolean stopping;
@@ -200,7 +206,7 @@ public final class ToxServer {
    * client keys. Off: only a note when a key file would make clients try CURVE.
    */
   private void loadKeys() throws ServerStartException {
-    Path pub = ServerKeys.publicFile(config.workdir());
+    Path pub = ProjectKeys.serverPublicFile(config.workdir());
     if (!config.auth()) {
       if (Files.exists(pub)) {
         LOG.warning(
@@ -214,7 +220,7 @@ public final class ToxServer {
     try {
       StateDir state = StateDir.open(config.workdir());
       serverKeys = ServerKeys.loadOrCreate(state);
-      Path dir = state.resolve(ServerKeys.AUTHORIZED_DIR);
+      Path dir = state.resolve(ProjectKeys.AUTHORIZED_DIR);
       Files.createDirectories(dir);
       // The server's own key: whoever can read its secret key (the server's user, e.g. a
       // health check in the container) may connect with it.
@@ -255,6 +261,17 @@ public final class ToxServer {
   public void stop() {
     inbox.add(this::beginStop);
     wakeup.wake();
+  }
+
+  /**
+   * Ends the running command's whole process tree at once (SIGKILL, no grace period), from any
+   * thread: for an embedding process that is about to exit without waiting for {@link #stop()}.
+   */
+  public void killRunsNow() {
+    CommandRun run = live;
+    if (run != null) {
+      run.killNow();
+    }
   }
 
   /** Completes when the loop has ended and the socket is closed. */
@@ -663,6 +680,7 @@ public final class ToxServer {
       task.state = RunTask.State.STARTED;
       task.startedNanos = System.nanoTime();
       current = task;
+      live = task.process;
       LOG.info("Started " + task + " (pid " + task.process.pid() + "): " + String.join(" ", argv));
       if (task.toldQueued || task.heartbeatNanos > 0) {
         // A client that asked for heartbeats learns at once, before any output, that it started.
@@ -797,6 +815,7 @@ public final class ToxServer {
     }
     if (current == task) {
       current = null;
+      live = null;
     }
   }
 

@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.toxserver.client.AuthenticationException;
 import dev.toxserver.client.ClientListener;
 import dev.toxserver.client.CurveKeys;
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.keys.ClientKeys;
+import dev.toxserver.keys.KeyFileException;
+import dev.toxserver.keys.KeyFiles;
+import dev.toxserver.keys.KeyPair;
+import dev.toxserver.keys.ProjectKeys;
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.protocol.Stream;
 import dev.toxserver.server.ServerConfig;
 import dev.toxserver.server.ServerStartException;
-import dev.toxserver.server.StateDir;
 import dev.toxserver.server.ToxServer;
 import dev.toxserver.support.Await;
 import dev.toxserver.support.FakeTox;
@@ -92,7 +97,7 @@ class CurveAuthTest {
   }
 
   private Path authorized() {
-    return StateDir.of(dir).resolve(ServerKeys.AUTHORIZED_DIR);
+    return StateDir.of(dir).resolve(ProjectKeys.AUTHORIZED_DIR);
   }
 
   private KeyPair authorise(String name) throws IOException {
@@ -102,7 +107,7 @@ class CurveAuthTest {
   }
 
   private ServerAddress curve(TestServer server, KeyPair client) throws KeyFileException {
-    byte[] serverKey = KeyFiles.readPublic(ServerKeys.publicFile(dir));
+    byte[] serverKey = KeyFiles.readPublic(ProjectKeys.serverPublicFile(dir));
     return new ServerAddress(
         server.endpoint,
         new CurveKeys(
@@ -114,7 +119,7 @@ class CurveAuthTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> args = new ArrayList<>(List.of("echo"));
     args.addAll(List.of(words));
-    RunResult r =
+    FinishedRun r =
         client.run(
             args,
             T,

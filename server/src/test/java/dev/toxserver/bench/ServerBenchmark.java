@@ -1,7 +1,8 @@
 package dev.toxserver.bench;
 
+import dev.toxserver.cli.UsageError;
 import dev.toxserver.client.ClientListener;
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.protocol.Stream;
@@ -333,7 +334,7 @@ public final class ServerBenchmark {
   }
 
   private static void runTrue(ToxServerClient client) throws Exception {
-    RunResult r = client.run(List.of(), RUN_TIMEOUT, ClientListener.NONE);
+    FinishedRun r = client.run(List.of(), RUN_TIMEOUT, ClientListener.NONE);
     if (r.returncode() != 0) {
       throw new IllegalStateException("'true' returned " + r.returncode());
     }
@@ -380,7 +381,7 @@ public final class ServerBenchmark {
         try (ToxServerClient client = new ToxServerClient(server.endpoint(), version)) {
           got = new Received(0);
           long t0 = System.nanoTime();
-          RunResult r = client.run(List.of(), RUN_TIMEOUT, got);
+          FinishedRun r = client.run(List.of(), RUN_TIMEOUT, got);
           elapsed = System.nanoTime() - t0;
           if (r.returncode() != 0) {
             throw new IllegalStateException("cat returned " + r.returncode());
@@ -541,7 +542,7 @@ public final class ServerBenchmark {
                     client.interrupt(); // also when the tree never came: the run must end
                   }
                 });
-        RunResult r = client.run(List.of(), RUN_TIMEOUT, ClientListener.NONE);
+        FinishedRun r = client.run(List.of(), RUN_TIMEOUT, ClientListener.NONE);
         long t1 = System.nanoTime();
         List<Long> left = processesWith(marker);
         nanos[i] = t1 - interruptedAt.get(10, TimeUnit.SECONDS);

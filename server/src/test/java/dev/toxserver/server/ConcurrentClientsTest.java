@@ -2,7 +2,7 @@ package dev.toxserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.protocol.Protocol;
 import dev.toxserver.protocol.Stream;
@@ -107,7 +107,7 @@ class ConcurrentClientsTest {
 
       Files.createFile(release);
       assertThat(holder.await(T).returncode()).isZero();
-      List<RunResult> results = new ArrayList<>();
+      List<FinishedRun> results = new ArrayList<>();
       for (AsyncClient c : clients) {
         results.add(c.await(T));
       }

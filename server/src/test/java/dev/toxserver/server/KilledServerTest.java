@@ -2,9 +2,10 @@ package dev.toxserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.protocol.Protocol;
 import dev.toxserver.support.AsyncClient;
 import dev.toxserver.support.Await;
@@ -132,7 +133,7 @@ class KilledServerTest {
           .contains(Long.toString(daemon));
       assertThat(records()).isEmpty();
       // And it serves.
-      RunResult r = client.run(List.of("echo", "again"), T, new Recorder());
+      FinishedRun r = client.run(List.of("echo", "again"), T, new Recorder());
       assertThat(r.returncode()).isZero();
       Await.until(() -> uncheckedRecords().isEmpty(), T, "the run's record to be removed");
     }

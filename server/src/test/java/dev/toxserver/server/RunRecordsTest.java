@@ -2,6 +2,7 @@ package dev.toxserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.keys.StateDir;
 import dev.toxserver.process.ProcessTree;
 import dev.toxserver.support.Await;
 import java.nio.file.Files;

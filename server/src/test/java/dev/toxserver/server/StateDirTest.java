@@ -2,6 +2,7 @@ package dev.toxserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.keys.StateDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.toxserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.support.Recorder;
 import dev.toxserver.support.SampleProject;
@@ -29,7 +29,7 @@ class ToxEndToEndTest {
     try (TestServer server = TestServer.start(List.of(tox.toString()), project);
         ToxServerClient client = new ToxServerClient(server.endpoint)) {
       Recorder pass = new Recorder();
-      RunResult ok = client.run(List.of(), Duration.ofSeconds(30), pass);
+      FinishedRun ok = client.run(List.of(), Duration.ofSeconds(30), pass);
       assertThat(ok.returncode()).as(pass.stdout() + pass.stderr()).isZero();
       // tox 3 merges its commands' stderr into its stdout; tox 4 keeps them apart.
       assertThat(pass.stdout() + pass.stderr()).contains("Ran 2 tests").contains("OK");
@@ -39,7 +39,8 @@ class ToxEndToEndTest {
       Path test = project.resolve("tests/test_frobulator.py");
       Files.writeString(test, Files.readString(test).replace("\"XOT\"", "\"TOX\""));
       Recorder fail = new Recorder();
-      RunResult failed = client.run(List.of("--", "-k", "reverses"), Duration.ofSeconds(30), fail);
+      FinishedRun failed =
+          client.run(List.of("--", "-k", "reverses"), Duration.ofSeconds(30), fail);
       assertThat(failed.returncode()).isEqualTo(1);
       assertThat(fail.stdout() + fail.stderr()).contains("Ran 1 test").contains("FAILED");
       assertThat(fail.stdout()).contains("commands failed");

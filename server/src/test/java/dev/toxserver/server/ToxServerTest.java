@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toxserver.client.Cancellation;
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.protocol.Command;
@@ -98,7 +98,7 @@ class ToxServerTest {
   void runStreamsBothStreamsAndReturnsTheExitCode(int version) throws Exception {
     Recorder r = new Recorder();
     try (ToxServerClient c = new ToxServerClient(server.endpoint, version)) {
-      RunResult result = c.run(List.of("exit", "3"), T, r);
+      FinishedRun result = c.run(List.of("exit", "3"), T, r);
       assertThat(result.returncode()).isEqualTo(3);
       assertThat(result.args()).containsExactly("exit", "3");
     }
@@ -224,7 +224,7 @@ class ToxServerTest {
     assertThat(Await.running(childPid)).isTrue();
     assertThat(Await.running(orphanPid)).isTrue();
     run.interrupt();
-    RunResult result = run.await(T);
+    FinishedRun result = run.await(T);
     assertThat(result.returncode()).isEqualTo(-15);
     assertThat(result.shellExitCode()).isEqualTo(143);
     assertThat(Await.running(childPid)).as("grandchild after cancel").isFalse();
@@ -235,11 +235,11 @@ class ToxServerTest {
   void aCancellationUsedAfterItsRunEndedNeverReachesTheNextRun() throws Exception {
     try (ToxServerClient client = new ToxServerClient(server.endpoint)) {
       Cancellation first = new Cancellation();
-      RunResult one = client.run(List.of("echo", "one"), T, T, new Recorder(), first);
+      FinishedRun one = client.run(List.of("echo", "one"), T, T, new Recorder(), first);
       assertThat(one.returncode()).isZero();
       first.cancel(); // too late: that run has ended
       Recorder recorder = new Recorder();
-      RunResult two = client.run(List.of("sleep", "0.3"), T, T, recorder, new Cancellation());
+      FinishedRun two = client.run(List.of("sleep", "0.3"), T, T, recorder, new Cancellation());
       assertThat(two.returncode()).as("not cancelled").isZero();
       assertThat(recorder.stdout()).isEqualTo("sleeping\n");
     }
@@ -253,7 +253,7 @@ class ToxServerTest {
       // The INTERRUPT follows the RUN at once: the server cancels the run while it is still
       // queued, or just after it started.
       try {
-        RunResult r = client.run(List.of("sleep", "100"), T, T, new Recorder(), early);
+        FinishedRun r = client.run(List.of("sleep", "100"), T, T, new Recorder(), early);
         assertThat(r.returncode()).isEqualTo(-15);
       } catch (ServerErrorException e) {
         assertThat(e).hasMessage("Command RUN was cancelled.");
@@ -433,7 +433,7 @@ class ToxServerTest {
     Path pid = dir.resolve("bg.pid");
     Recorder r = new Recorder();
     try (ToxServerClient c = client()) {
-      RunResult result = c.run(List.of("background", pid.toString()), T, r);
+      FinishedRun result = c.run(List.of("background", pid.toString()), T, r);
       assertThat(result.returncode()).isZero();
     }
     long bg = Long.parseLong(Files.readString(pid).trim());

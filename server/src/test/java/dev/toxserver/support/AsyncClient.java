@@ -1,6 +1,6 @@
 package dev.toxserver.support;
 
-import dev.toxserver.client.RunResult;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ToxServerClient;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AsyncClient {
   public final Recorder recorder;
-  public final CompletableFuture<RunResult> result = new CompletableFuture<>();
+  public final CompletableFuture<FinishedRun> result = new CompletableFuture<>();
   private final CompletableFuture<ToxServerClient> client = new CompletableFuture<>();
 
   private AsyncClient(Recorder recorder) {
@@ -51,7 +51,7 @@ public final class AsyncClient {
   }
 
   /** The run's result, or the client's exception, within {@code timeout}. */
-  public RunResult await(Duration timeout) throws Exception {
+  public FinishedRun await(Duration timeout) throws Exception {
     try {
       return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

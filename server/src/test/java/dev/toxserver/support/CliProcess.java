@@ -35,7 +35,7 @@ public final class CliProcess implements AutoCloseable {
    */
   public static CliProcess start(Path workdir, Map<String, String> env, String... args)
       throws IOException {
-    return startMain("dev.toxserver.cli.ToxServerCli", workdir, env, args);
+    return startMain("dev.toxserver.servercli.ToxServerCli", workdir, env, args);
   }
 
   /** Starts {@code mainClass ARGS} (e.g. the bridge's) the same way, stdin from /dev/null. */

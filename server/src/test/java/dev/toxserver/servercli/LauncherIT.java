@@ -1,0 +1,92 @@
+package dev.toxserver.servercli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toxserver.support.FakeTox;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code server/bin/tox-server}, the committed launcher, on the jar that 'mvn package' built. */
+@Timeout(120)
+class LauncherIT {
+  static final Path LAUNCHER = Path.of("bin/tox-server").toAbsolutePath();
+
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result launch(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+    cmd.addAll(List.of(args));
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theLauncherRunsTheBuiltJarAndRecordsAStartUpArchive() throws Exception {
+    Result version = launch("--version");
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).startsWith("tox-server ");
+    assertThat(version.err()).as("nothing but the answer").isEmpty();
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+    }
+  }
+
+  @Test
+  void serveAndTheClientCommandsWorkThroughTheLauncher() throws Exception {
+    int port = dev.toxserver.support.CliProcess.freePort();
+    Process server =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "-p",
+                Integer.toString(port),
+                "serve",
+                "--no-tee",
+                "--command",
+                "/bin/sh " + FakeTox.script())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server.log").toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(dir.resolve("server.log")).contains("^C to exit")) {
+        assertThat(server.isAlive()).as("server running").isTrue();
+        assertThat(System.nanoTime()).as("server started in time").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      Result run = launch("-p", Integer.toString(port), "run", "--", "exit", "4");
+      assertThat(run.code()).isEqualTo(4);
+      assertThat(run.out()).isEqualTo("exiting with 4\n");
+      assertThat(run.err()).isEqualTo("to stderr\n");
+      Result quit = launch("-p", Integer.toString(port), "quit");
+      assertThat(quit.out().trim()).isEqualTo("DONE");
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isZero();
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+}
