@@ -71,7 +71,7 @@ final class RunRecords {
   }
 
   /** One record: a run's session leader, the server that started it, and what it ran. */
-  record Run(
+  record RunRecord(
       long pid,
       long start,
       long serverPid,
@@ -132,7 +132,7 @@ final class RunRecords {
   }
 
   /** What {@link #sweep} did. */
-  record Sweep(List<Run> ended, List<Long> pids, List<Run> leftAlone) {}
+  record Sweep(List<RunRecord> ended, List<Long> pids, List<RunRecord> leftAlone) {}
 
   /**
    * Ends what is left of the runs of servers that are gone, before this one serves.
@@ -148,12 +148,12 @@ final class RunRecords {
    * </ul>
    */
   Sweep sweep(Duration grace) {
-    List<Run> ended = new ArrayList<>();
-    List<Run> leftAlone = new ArrayList<>();
+    List<RunRecord> ended = new ArrayList<>();
+    List<RunRecord> leftAlone = new ArrayList<>();
     Set<ProcessHandle> targets = new LinkedHashSet<>();
     List<Path> done = new ArrayList<>();
     for (Path file : files()) {
-      Run run = read(file);
+      RunRecord run = read(file);
       if (run == null) {
         LOG.warning("Removing an unreadable run record " + file);
         done.add(file);
@@ -183,7 +183,7 @@ final class RunRecords {
       done.add(file);
     }
     List<Long> pids = targets.stream().map(ProcessHandle::pid).toList();
-    for (Run run : ended) {
+    for (RunRecord run : ended) {
       LOG.warning(
           "Ending what is left of a run of tox-server pid "
               + run.serverPid()
@@ -196,7 +196,7 @@ final class RunRecords {
       LOG.warning("SIGTERM to the leftover processes " + pids);
       terminate(targets, grace);
     }
-    for (Run run : leftAlone) {
+    for (RunRecord run : leftAlone) {
       LOG.info(
           "Leaving run pid "
               + run.pid()
@@ -215,12 +215,12 @@ final class RunRecords {
   }
 
   /** Whether the server that wrote the record is still running (this JVM included). */
-  private static boolean serverRuns(Run run) {
+  private static boolean serverRuns(RunRecord run) {
     OptionalLong now = ProcessTree.startTime(run.serverPid());
     return now.isPresent() && now.getAsLong() == run.serverStart();
   }
 
-  private static List<ProcessHandle> processesOf(Run run) {
+  private static List<ProcessHandle> processesOf(RunRecord run) {
     OptionalLong leaderStart = ProcessTree.startTime(run.pid());
     if (leaderStart.isPresent() && run.start() >= 0 && leaderStart.getAsLong() != run.start()) {
       return List.of(); // the pid belongs to a newer process: the run's session is empty
@@ -272,7 +272,7 @@ final class RunRecords {
   }
 
   /** The record in {@code file}, or null when it is not one. */
-  static Run read(Path file) {
+  static RunRecord read(Path file) {
     try {
       JsonNode o = Json.read(Files.readAllBytes(file));
       if (!o.path("pid").canConvertToLong() || !o.path("server_pid").canConvertToLong()) {
@@ -282,7 +282,7 @@ final class RunRecords {
       o.path("argv").forEach(a -> argv.add(a.asText()));
       JsonNode boot = o.get("boot_id");
       JsonNode ns = o.get("pid_ns");
-      return new Run(
+      return new RunRecord(
           o.path("pid").asLong(),
           o.path("start").asLong(-1),
           o.path("server_pid").asLong(),

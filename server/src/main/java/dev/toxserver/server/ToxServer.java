@@ -123,9 +123,9 @@ public final class ToxServer {
   private ZMQ.Socket router;
   private ZMQ.Poller poller;
   private final Map<Route, Peer> peers = new HashMap<>();
-  private final Map<Route, RunTask> runs = new LinkedHashMap<>();
-  private final ArrayDeque<RunTask> queue = new ArrayDeque<>();
-  private RunTask current;
+  private final Map<Route, Run> runs = new LinkedHashMap<>();
+  private final ArrayDeque<Run> queue = new ArrayDeque<>();
+  private Run current;
 
   /** The running command, for {@link #killRunsNow()} from any thread; null between runs. */
   private volatile CommandRun live;
@@ -326,7 +326,7 @@ public final class ToxServer {
       LOG.fine("Server loop done");
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "Server loop failed; ending all runs", e);
-      for (RunTask t : runs.values()) {
+      for (Run t : runs.values()) {
         if (t.process != null) {
           t.process.cancel();
         }
@@ -443,7 +443,7 @@ public final class ToxServer {
       return 0;
     }
     long next = Long.MAX_VALUE;
-    for (RunTask t : runs.values()) {
+    for (Run t : runs.values()) {
       next = Math.min(next, t.nextBeatNanos);
     }
     if (stopping) {
@@ -565,7 +565,7 @@ public final class ToxServer {
       double seconds = Math.max(Protocol.MIN_HEARTBEAT_SECONDS, m.timeout() / 2.0);
       beat = (long) (seconds * 1e9);
     }
-    RunTask task = new RunTask(++runCounter, m, List.copyOf(args), beat);
+    Run task = new Run(++runCounter, m, List.copyOf(args), beat);
     task.nextBeatNanos = System.nanoTime() + (beat > 0 ? Math.min(beat, PROBE_NANOS) : PROBE_NANOS);
     runs.put(m.route(), task);
     queue.add(task);
@@ -598,7 +598,7 @@ public final class ToxServer {
     if (target == null) {
       return;
     }
-    RunTask task = target == Command.RUN ? runs.get(m.route()) : null;
+    Run task = target == Command.RUN ? runs.get(m.route()) : null;
     if (task == null) {
       send(m.error("Could not find task"));
       return;
@@ -614,7 +614,7 @@ public final class ToxServer {
     }
     int n = 0;
     if (target == Command.RUN) {
-      List<RunTask> all = new ArrayList<>(runs.values());
+      List<Run> all = new ArrayList<>(runs.values());
       n = all.size();
       all.forEach(this::cancel);
       if (n > 0) {
@@ -625,8 +625,8 @@ public final class ToxServer {
   }
 
   /** Queued: dropped with an ERR to its client. Started: its process tree is ended. */
-  private void cancel(RunTask task) {
-    if (task.state == RunTask.State.QUEUED) {
+  private void cancel(Run task) {
+    if (task.state == Run.State.QUEUED) {
       queue.remove(task);
       runs.remove(task.route());
       if (!task.abandoned) {
@@ -651,7 +651,7 @@ public final class ToxServer {
 
   private void startNextRun() {
     while (current == null && !queue.isEmpty() && !stopping) {
-      RunTask task = queue.poll();
+      Run task = queue.poll();
       List<String> argv = new ArrayList<>();
       try {
         argv.add(Executables.resolve(config.command().get(0), config.workdir()).toString());
@@ -677,7 +677,7 @@ public final class ToxServer {
       if (records != null) {
         records.add(task.process.pid(), argv);
       }
-      task.state = RunTask.State.STARTED;
+      task.state = Run.State.STARTED;
       task.startedNanos = System.nanoTime();
       current = task;
       live = task.process;
@@ -695,14 +695,14 @@ public final class ToxServer {
     }
   }
 
-  private void failToStart(RunTask task, String why) {
+  private void failToStart(Run task, String why) {
     LOG.warning("Cannot start " + task + ": " + why);
     runs.remove(task.route());
     send(task.request.error("Cannot start " + config.command().get(0) + ": " + why));
   }
 
   /** Runs on the pump threads: encodes, mirrors (tee) and queues a chunk, waiting for room. */
-  private dev.toxserver.process.OutputSink sinkFor(RunTask task) {
+  private dev.toxserver.process.OutputSink sinkFor(Run task) {
     Message req = task.request;
     int version = req.negotiatedVersion();
     boolean raw = req.wantsRawOutput();
@@ -726,13 +726,13 @@ public final class ToxServer {
               : new byte[][] {
                 WireFormat.outputBody(stream, data, 0, length, req.timeout(), version)
               };
-      task.output.put(new RunTask.Out(frames, false));
+      task.output.put(new Run.Out(frames, false));
       wakeup.wake();
     };
   }
 
   /** Runs on a run thread, never the loop: queues the final reply after the last output. */
-  private void finishOutput(RunTask task, Integer code, Throwable error) {
+  private void finishOutput(Run task, Integer code, Throwable error) {
     Message reply;
     if (error != null) {
       reply = task.request.error("Run failed: " + error);
@@ -744,7 +744,7 @@ public final class ToxServer {
       reply = task.request.respond(Command.RUN, a);
     }
     try {
-      task.output.put(new RunTask.Out(new byte[][] {WireFormat.body(reply)}, true));
+      task.output.put(new Run.Out(new byte[][] {WireFormat.body(reply)}, true));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -753,13 +753,13 @@ public final class ToxServer {
 
   /** Moves the running task's output to its client while the client keeps up. */
   private void forwardRunOutput() {
-    RunTask task = current;
+    Run task = current;
     if (task == null) {
       return;
     }
     Peer peer = peerOf(task.route());
     for (int n = 0; n < FORWARD_PER_PASS; n++) {
-      RunTask.Out out = task.output.peek();
+      Run.Out out = task.output.peek();
       if (out == null) {
         return;
       }
@@ -784,7 +784,7 @@ public final class ToxServer {
   }
 
   /** The final reply is out: sweep what is left of the tree; the next run starts after that. */
-  private void endRun(RunTask task) {
+  private void endRun(Run task) {
     runs.remove(task.route());
     task.process
         .endTree()
@@ -809,7 +809,7 @@ public final class ToxServer {
                 task, summary, secs, task.abandoned ? " (client gone, reply not sent)" : ""));
   }
 
-  private void treeGone(RunTask task) {
+  private void treeGone(Run task) {
     if (records != null) {
       records.remove(task.process.pid());
     }
@@ -911,7 +911,7 @@ public final class ToxServer {
     peer.outbox.clear();
     peer.blocked = false;
     peers.remove(peer.route);
-    RunTask task = runs.get(peer.route);
+    Run task = runs.get(peer.route);
     if (task == null) {
       LOG.fine("Client " + peer.route + " went away");
       return;
@@ -922,17 +922,17 @@ public final class ToxServer {
     // Its queued output is discarded by forwardRunOutput, which must still see the final reply.
   }
 
-  private void heartbeat(RunTask t) {
+  private void heartbeat(Run t) {
     ObjectNode a = Json.NODES.objectNode();
     a.put("now", System.currentTimeMillis() / 1000.0);
     a.put("state", t.state.name());
     send(t.request.respond(Command.HEARTBEAT, a));
-    t.toldQueued |= t.state == RunTask.State.QUEUED;
+    t.toldQueued |= t.state == Run.State.QUEUED;
   }
 
   private void heartbeats() {
     long now = System.nanoTime();
-    for (RunTask t : new ArrayList<>(runs.values())) {
+    for (Run t : new ArrayList<>(runs.values())) {
       if (t.abandoned || now < t.nextBeatNanos) {
         continue;
       }

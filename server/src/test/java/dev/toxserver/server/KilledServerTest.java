@@ -98,7 +98,7 @@ class KilledServerTest {
       daemon = tree.daemon();
       List<Path> recorded = records();
       assertThat(recorded).hasSize(1);
-      RunRecords.Run record = RunRecords.read(recorded.get(0));
+      RunRecords.RunRecord record = RunRecords.read(recorded.get(0));
       assertThat(record.serverPid()).isEqualTo(first.process.pid());
       assertThat(record.argv())
           .endsWith(

@@ -8,11 +8,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * One RUN request from acceptance to its final reply. Fields are the loop thread's, except the
- * output queue (filled by the run's threads) and {@link #abandoned} (read by them).
+ * A client's RUN request, from queued to finished. Fields are the loop thread's, except the output
+ * queue (filled by the run's threads) and {@link #abandoned} (read by them).
  */
-final class RunTask {
-  /** Where a task is in its life; the names are the HEARTBEAT states. */
+final class Run {
+  /** Where a run is in its life; the names are the HEARTBEAT states. */
   enum State {
     QUEUED,
     STARTED
@@ -46,7 +46,7 @@ final class RunTask {
   /** The client is gone: output is discarded and the final reply is not sent. */
   volatile boolean abandoned;
 
-  RunTask(long id, Message request, List<String> args, long heartbeatNanos) {
+  Run(long id, Message request, List<String> args, long heartbeatNanos) {
     this.id = id;
     this.request = request;
     this.args = args;
