@@ -1,0 +1,35 @@
+package dev.toxserver.server;
+
+import dev.toxserver.protocol.Command;
+import dev.toxserver.protocol.Json;
+import dev.toxserver.protocol.Message;
+import java.util.logging.Logger;
+
+/** CANCEL: cancels every client's runs and answers with how many there were. */
+final class CancelHandler implements CommandHandler {
+  private static final Logger LOG = Logger.getLogger("tox-server");
+
+  private final Runs runs;
+  private final Outbox outbox;
+
+  CancelHandler(Runs runs, Outbox outbox) {
+    this.runs = runs;
+    this.outbox = outbox;
+  }
+
+  @Override
+  public void handle(Message m) {
+    Command target = TargetCommand.of(m, outbox);
+    if (target == null) {
+      return;
+    }
+    int n = 0;
+    if (target == Command.RUN) {
+      n = runs.cancelAll();
+      if (n > 0) {
+        LOG.info("CANCEL: cancelled " + n + " run(s)");
+      }
+    }
+    outbox.send(m.respond(Command.CANCEL, Json.NODES.objectNode().put("cancelled", n)));
+  }
+}

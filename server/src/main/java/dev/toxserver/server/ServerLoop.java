@@ -1,0 +1,203 @@
+package dev.toxserver.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toxserver.protocol.Command;
+import dev.toxserver.protocol.Json;
+import dev.toxserver.protocol.Message;
+import dev.toxserver.protocol.ProtocolException;
+import dev.toxserver.protocol.Route;
+import dev.toxserver.protocol.WireFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The loop thread, which owns the socket and everything the requests touch. Each pass it runs what
+ * other threads posted, receives and dispatches requests, forwards the running command's output,
+ * flushes the outbox, sends the heartbeats that are due and starts the next run; after a QUIT or a
+ * stop it ends once no run is in flight and every reply is out.
+ */
+final class ServerLoop {
+  private static final Logger LOG = Logger.getLogger("tox-server");
+
+  /** Requests received per pass at most, so that a flood cannot starve output forwarding. */
+  private static final int RECEIVE_PER_PASS = 1000;
+
+  private final ServerConfig config;
+  private final LoopInbox inbox;
+  private final CompletableFuture<String> bound;
+  private final CompletableFuture<Void> terminated;
+  private final RouterSocket socket;
+  private final Shutdown shutdown = new Shutdown();
+  private final Outbox outbox;
+  private final Heartbeats heartbeats;
+  private final Runs runs;
+  private final Dispatch dispatch;
+
+  /**
+   * @param authentication the keys when authentication is on, else null
+   * @param records where started runs are recorded for a successor; null when unwritable
+   * @param bound completed with the endpoint once bound, or with why not
+   * @param terminated completed when the loop has ended and the socket is closed
+   */
+  ServerLoop(
+      ServerConfig config,
+      Authentication authentication,
+      RunRecords records,
+      LoopInbox inbox,
+      CompletableFuture<String> bound,
+      CompletableFuture<Void> terminated) {
+    this.config = config;
+    this.inbox = inbox;
+    this.bound = bound;
+    this.terminated = terminated;
+    this.socket = new RouterSocket(config, authentication, inbox.channel());
+    // The runs reply through the outbox, and the outbox tells the runs of a client gone.
+    this.outbox = new Outbox(socket, this::hasRun, this::clientGone);
+    Heartbeats heartbeats = new Heartbeats(outbox);
+    RunOutput output = new RunOutput(config.tee(), outbox, inbox);
+    this.runs = new Runs(config, records, outbox, heartbeats, output, inbox, shutdown);
+    this.dispatch =
+        new Dispatch(
+            Map.of(
+                Command.RUN, new RunHandler(runs, shutdown, outbox),
+                Command.INTERRUPT, new InterruptHandler(runs, outbox),
+                Command.CANCEL, new CancelHandler(runs, outbox),
+                Command.PING, new PingHandler(config, runs, outbox),
+                Command.QUIT, new QuitHandler(shutdown, outbox)),
+            outbox);
+    this.heartbeats = heartbeats;
+  }
+
+  /** The loop thread's body: binds, serves until done, closes. */
+  void run() {
+    try {
+      bound.complete(socket.open());
+    } catch (ServerStartException e) {
+      bound.completeExceptionally(e);
+      close();
+      terminated.complete(null);
+      return;
+    }
+    try {
+      LOG.info("Running server at " + bound.getNow(null));
+      LOG.info("^C to exit");
+      while (!finished()) {
+        if (socket.poll(pollTimeoutMillis())) {
+          inbox.clearWakeups();
+        }
+        inbox.runPosted();
+        receiveAll();
+        runs.forwardOutput();
+        outbox.flushAll();
+        heartbeats.sendDue(runs.all());
+        runs.startNext();
+      }
+      LOG.fine("Server loop done");
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "Server loop failed; ending all runs", e);
+      runs.cancelStarted();
+    } finally {
+      close();
+      terminated.complete(null);
+    }
+  }
+
+  /**
+   * Loop thread (posted by {@link ToxServer#stop()}): queued runs are cancelled, the running one's
+   * tree is ended, their clients are told, then the loop ends.
+   */
+  void stop() {
+    if (!shutdown.stop(config.killGrace())) {
+      return;
+    }
+    LOG.info("Stopping: cancelling " + runs.size() + " run(s)");
+    runs.cancelAll();
+  }
+
+  /** Any thread: see {@link ToxServer#killRunsNow()}. */
+  void killRunsNow() {
+    runs.killNow();
+  }
+
+  private void close() {
+    socket.close();
+    inbox.close();
+    runs.shutdownThreads();
+  }
+
+  private boolean finished() {
+    if (!shutdown.underway()) {
+      return false;
+    }
+    if (runs.idle() && outbox.isEmpty()) {
+      return true;
+    }
+    if (shutdown.overdue()) {
+      LOG.warning("Gave up waiting for runs and replies to finish; closing anyway");
+      return true;
+    }
+    return false;
+  }
+
+  private long pollTimeoutMillis() {
+    long now = System.nanoTime();
+    Run current = runs.current();
+    boolean blocked = outbox.anyBlocked();
+    if (current != null && !current.output.isEmpty() && outbox.peerOf(current.route()).blocked) {
+      blocked = true;
+    }
+    if (blocked) {
+      return 1; // a client fell behind: retry soon (ROUTER has no per-peer writability to poll)
+    }
+    if (current != null && !current.output.isEmpty()) {
+      // More output than one pass forwards, or output of a vanished client to discard so that its
+      // pumps can go on: come back at once.
+      return 0;
+    }
+    long next = Math.min(Heartbeats.nextDue(runs.all()), shutdown.deadline());
+    if (next == Long.MAX_VALUE) {
+      return -1;
+    }
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - now) + 1);
+  }
+
+  private void receiveAll() {
+    for (int i = 0; i < RECEIVE_PER_PASS; i++) {
+      List<byte[]> frames = socket.receive();
+      if (frames == null) {
+        return;
+      }
+      Message request;
+      try {
+        request = WireFormat.parseRequest(frames, config.maxMessageBytes());
+      } catch (ProtocolException e) {
+        if (e.answerable()) {
+          LOG.warning("Bad request from " + e.route() + ": " + e.getMessage());
+          outbox.reply(e.route(), errorBody(e.route(), e.getMessage()));
+        } else {
+          LOG.warning("Dropped a message: " + e.getMessage());
+        }
+        continue;
+      }
+      LOG.fine(() -> "Received " + request);
+      dispatch.dispatch(request);
+    }
+  }
+
+  private static byte[] errorBody(Route route, String text) {
+    ObjectNode args = Json.NODES.objectNode().put("message", text);
+    return WireFormat.body(new Message(route, Command.ERR, args, null, 1));
+  }
+
+  private boolean hasRun(Route client) {
+    return runs.has(client);
+  }
+
+  private void clientGone(Route client) {
+    runs.clientGone(client);
+  }
+}
