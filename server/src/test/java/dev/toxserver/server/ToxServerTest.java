@@ -399,6 +399,19 @@ class ToxServerTest {
   }
 
   @Test
+  void commandsOnlyTheServerSendsHaveNoHandlerAndAreRefused() throws Exception {
+    try (RawClient raw = new RawClient(server.endpoint)) {
+      for (Command c : List.of(Command.ERR, Command.OUTPUT, Command.HEARTBEAT)) {
+        raw.send("{\"command\": \"" + c + "\", \"args\": null}");
+        Message m = raw.receive(T);
+        assertThat(m.command()).isEqualTo(Command.ERR);
+        assertThat(m.args().get("message").asText())
+            .isEqualTo("Command " + c + " is sent by the server, not to it.");
+      }
+    }
+  }
+
+  @Test
   void heartbeatsHaveAFloorAndAZeroTimeoutMeansNone() throws Exception {
     Path release = dir.resolve("release");
     try (RawClient zero = new RawClient(server.endpoint);
