@@ -2,11 +2,14 @@ package dev.toxserver.servercli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.support.Await;
 import dev.toxserver.support.FakeTox;
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +25,9 @@ class LauncherIT {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
+  private record Launched(int code, String out, String err) {}
 
-  private Result launch(String... args) throws Exception {
+  private Launched launch(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
     cmd.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
@@ -37,15 +40,23 @@ class LauncherIT {
             .redirectError(err.toFile())
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(
+    return new Launched(
         p.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
   @Test
   void theLauncherRunsTheBuiltJarAndRecordsAStartUpArchive() throws Exception {
-    Result version = launch("--version");
+    Launched version = launch("--version");
     assertThat(version.code()).isZero();
     assertThat(version.out()).startsWith("tox-server ");
     assertThat(version.err()).as("nothing but the answer").isEmpty();
@@ -71,17 +82,19 @@ class LauncherIT {
             .redirectOutput(dir.resolve("server.log").toFile())
             .start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.readString(dir.resolve("server.log")).contains("^C to exit")) {
-        assertThat(server.isAlive()).as("server running").isTrue();
-        assertThat(System.nanoTime()).as("server started in time").isLessThan(deadline);
-        Thread.sleep(20);
-      }
-      Result run = launch("-p", Integer.toString(port), "run", "--", "exit", "4");
+      Path log = dir.resolve("server.log");
+      Await.until(
+          () -> {
+            assertThat(server.isAlive()).as("server running").isTrue();
+            return Files.readString(log).contains("^C to exit");
+          },
+          Duration.ofSeconds(30),
+          () -> "the server to start; its log:\n" + read(log));
+      Launched run = launch("-p", Integer.toString(port), "run", "--", "exit", "4");
       assertThat(run.code()).isEqualTo(4);
       assertThat(run.out()).isEqualTo("exiting with 4\n");
       assertThat(run.err()).isEqualTo("to stderr\n");
-      Result quit = launch("-p", Integer.toString(port), "quit");
+      Launched quit = launch("-p", Integer.toString(port), "quit");
       assertThat(quit.out().trim()).isEqualTo("DONE");
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(server.exitValue()).isZero();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toxserver.support.Await;
+import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,7 +42,7 @@ class StartUpHookIT {
   void setUp() throws IOException {
     prefix = Files.createDirectories(tmp.resolve("prefix"));
     workspace = Files.createDirectories(tmp.resolve("workspace"));
-    port = Shell.freePort();
+    port = CliProcess.freePort();
   }
 
   @AfterEach
@@ -55,7 +56,7 @@ class StartUpHookIT {
   }
 
   /** Runs install.sh with dash, as Debian's /bin/sh, with the feature's options. */
-  private Shell.Result install(Map<String, String> options) throws Exception {
+  private Shell.CommandResult install(Map<String, String> options) throws Exception {
     Map<String, String> env = new HashMap<>(options);
     env.put("PREFIX", prefix.toString());
     return Shell.run(List.of("dash", FEATURE.resolve("install.sh").toString()), tmp, env);
@@ -104,7 +105,7 @@ class StartUpHookIT {
 
   @Test
   void installShRunsUnderDashAndASecondRunChangesNothing() throws Exception {
-    Shell.Result first = install(featureOptions());
+    Shell.CommandResult first = install(featureOptions());
     assertThat(first.code()).as(first.all()).isZero();
     assertThat(first.out()).contains("installed tox-server");
     Map<String, String> installed = snapshot(prefix);
@@ -117,18 +118,18 @@ class StartUpHookIT {
             "share/tox-server/target/tox-server.jar");
     assertThat(installed.get("bin/tox-server-start")).startsWith("x ");
 
-    Shell.Result second = install(featureOptions());
+    Shell.CommandResult second = install(featureOptions());
     assertThat(second.code()).as(second.all()).isZero();
     assertThat(snapshot(prefix)).isEqualTo(installed);
 
-    Shell.Result version =
+    Shell.CommandResult version =
         Shell.run(List.of(prefix.resolve("bin/tox-server").toString(), "--version"), tmp, Map.of());
     assertThat(version.out()).startsWith("tox-server ");
   }
 
   @Test
   void installShRefusesABadPortWithAClearMessage() throws Exception {
-    Shell.Result bad = install(Map.of("PORT", "98x"));
+    Shell.CommandResult bad = install(Map.of("PORT", "98x"));
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("option port must be a number, not '98x'");
   }
@@ -138,22 +139,24 @@ class StartUpHookIT {
       throws Exception {
     assertThat(install(featureOptions()).code()).isZero();
 
-    Shell.Result first = hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
+    Shell.CommandResult first =
+        hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
     assertThat(first.code()).as(first.all()).isZero();
     long pid = Shell.startedPid(first);
     assertThat(Await.running(pid)).isTrue();
 
-    Shell.Result ping = Shell.bridge(workspace, "-p", Integer.toString(port), "ping");
+    Shell.CommandResult ping = Shell.bridge(workspace, "-p", Integer.toString(port), "ping");
     assertThat(ping.code()).as(ping.all()).isZero();
     JsonNode health = DevcontainerFiles.read(writeTemp(ping.out()));
     assertThat(Path.of(health.path("workdir").asText())).isEqualTo(workspace.toRealPath());
 
-    Shell.Result run =
+    Shell.CommandResult run =
         Shell.bridge(workspace, "-p", Integer.toString(port), "run", "--", "echo", "in the hook's");
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).isEqualTo("in the hook's\n");
 
-    Shell.Result second = hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
+    Shell.CommandResult second =
+        hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
     assertThat(second.code()).as(second.all()).isZero();
     assertThat(second.out()).contains("already answers").doesNotContain("started");
     assertThat(Shell.serversIn(workspace)).extracting(ProcessHandle::pid).containsExactly(pid);
@@ -169,8 +172,8 @@ class StartUpHookIT {
     assertThat(install(featureOptions()).code()).isZero();
     Shell.Started a = hook(featureHook(), withInstalledPath());
     Shell.Started b = hook(featureHook(), withInstalledPath());
-    Shell.Result ra = a.await(Duration.ofSeconds(90));
-    Shell.Result rb = b.await(Duration.ofSeconds(90));
+    Shell.CommandResult ra = a.await(Duration.ofSeconds(90));
+    Shell.CommandResult rb = b.await(Duration.ofSeconds(90));
     assertThat(ra.code()).as(ra.all()).isZero();
     assertThat(rb.code()).as(rb.all()).isZero();
     assertThat(List.of(ra.out(), rb.out()))
@@ -184,7 +187,8 @@ class StartUpHookIT {
   void aPortTakenBySomethingElseFailsWithTheLogsTail() throws Exception {
     assertThat(install(featureOptions()).code()).isZero();
     try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      Shell.Result r = hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
+      Shell.CommandResult r =
+          hook(featureHook(), withInstalledPath()).await(Duration.ofSeconds(90));
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err())
           .contains("tox-server serve exited without answering on 127.0.0.1:" + port)
@@ -215,18 +219,18 @@ class StartUpHookIT {
     env.put("TOX_SERVER_COMMAND", "/bin/sh " + FakeTox.script());
     String command = json.path("postStartCommand").asText();
 
-    Shell.Result first = hook(command, env).await(Duration.ofSeconds(90));
+    Shell.CommandResult first = hook(command, env).await(Duration.ofSeconds(90));
     assertThat(first.code()).as(first.all()).isZero();
     long pid = Shell.startedPid(first);
     assertThat(ProcessHandle.of(pid).orElseThrow().info().commandLine().orElse(""))
         .contains(REPO.resolve("server/target/tox-server.jar").toString());
 
-    Shell.Result run =
+    Shell.CommandResult run =
         Shell.bridge(workspace, "-p", Integer.toString(port), "run", "--", "exit", "3");
     assertThat(run.code()).isEqualTo(3);
     assertThat(run.out()).isEqualTo("exiting with 3\n");
 
-    Shell.Result second = hook(command, env).await(Duration.ofSeconds(90));
+    Shell.CommandResult second = hook(command, env).await(Duration.ofSeconds(90));
     assertThat(second.code()).as(second.all()).isZero();
     assertThat(second.out()).contains("already answers");
     assertThat(Shell.serversIn(workspace)).extracting(ProcessHandle::pid).containsExactly(pid);

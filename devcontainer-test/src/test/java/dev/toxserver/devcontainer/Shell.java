@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import java.util.stream.Stream;
 final class Shell {
   private Shell() {}
 
-  record Result(int code, String out, String err) {
+  record CommandResult(int code, String out, String err) {
     String all() {
       return out + err;
     }
@@ -30,14 +29,14 @@ final class Shell {
 
   /** A started process whose output goes to files in {@code dir}. */
   record Started(Process process, Path out, Path err) {
-    Result await(Duration timeout) throws Exception {
+    CommandResult await(Duration timeout) throws Exception {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         throw new AssertionError("still running after " + timeout + ": " + process.info());
       }
       try {
-        return new Result(
+        return new CommandResult(
             process.exitValue(),
             Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
@@ -67,26 +66,21 @@ final class Shell {
     return new Started(pb.start(), out, err);
   }
 
-  static Result run(List<String> command, Path dir, Map<String, String> env) throws Exception {
+  static CommandResult run(List<String> command, Path dir, Map<String, String> env)
+      throws Exception {
     return start(command, dir, env).await(Duration.ofSeconds(90));
   }
 
   /** {@code bridge ARGS} through the committed launcher, as a user types it. */
-  static Result bridge(Path dir, String... args) throws Exception {
+  static CommandResult bridge(Path dir, String... args) throws Exception {
     return bridge(dir, Map.of(), args);
   }
 
   /** {@code bridge ARGS} with more environment (a scratch XDG_CONFIG_HOME for its keys, say). */
-  static Result bridge(Path dir, Map<String, String> env, String... args) throws Exception {
+  static CommandResult bridge(Path dir, Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(DevcontainerFiles.BRIDGE.toString()));
     cmd.addAll(List.of(args));
     return run(cmd, dir, env);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Processes whose current directory is {@code dir}: the servers started there. */
@@ -131,7 +125,7 @@ final class Shell {
   }
 
   /** The pid in the start script's "started tox-server (pid N)". */
-  static long startedPid(Result r) {
+  static long startedPid(CommandResult r) {
     var m = java.util.regex.Pattern.compile("started tox-server \\(pid (\\d+)\\)").matcher(r.out());
     assertThat(m.find()).as("the start script says it started a server: " + r.all()).isTrue();
     return Long.parseLong(m.group(1));

@@ -4,6 +4,7 @@ import static dev.toxserver.devcontainer.DevcontainerFiles.FEATURE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toxserver.process.Executables;
+import dev.toxserver.support.Await;
 import dev.toxserver.support.FakeTox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class ContainerNetworkIT {
     String subnet = freeSubnet();
     hostAddress = subnet + ".1";
     containerAddress = subnet + ".2";
-    Shell.Result add = ip("netns", "add", namespace);
+    Shell.CommandResult add = ip("netns", "add", namespace);
     if (add.code() != 0) {
       unavailable("'ip netns add' is not allowed here: " + add.err().strip());
     }
@@ -82,20 +83,22 @@ class ContainerNetworkIT {
     }
     try {
       // Everything started in the namespace: the server (its own session) and anything it ran.
-      for (int round = 0; round < 50; round++) {
-        List<Long> pids = pidsInNamespace();
-        if (pids.isEmpty()) {
-          break;
-        }
-        for (long pid : pids) {
-          Shell.run(List.of("kill", "-KILL", "--", "-" + pid), tmp, Map.of()); // its group
-          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        for (long pid : pids) {
-          ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
-        }
-      }
-      assertThat(pidsInNamespace()).as("processes left in " + namespace).isEmpty();
+      // Killing a group can race with a fork in it: kill what is there until nothing is.
+      Await.until(
+          () -> {
+            List<Long> pids = pidsInNamespace();
+            for (long pid : pids) {
+              Shell.run(List.of("kill", "-KILL", "--", "-" + pid), tmp, Map.of()); // its group
+              ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            for (long pid : pids) {
+              ProcessHandle.of(pid)
+                  .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+            }
+            return pidsInNamespace().isEmpty();
+          },
+          Duration.ofSeconds(60),
+          () -> "no processes left in " + namespace);
     } finally {
       ip("link", "del", hostEnd); // deletes both ends of the pair
       must(ip("netns", "del", namespace));
@@ -109,7 +112,7 @@ class ContainerNetworkIT {
       throws Exception {
     // The Feature as a user adds it: only the port set, bindHost left at its default (0.0.0.0).
     int port = 20000 + Integer.parseInt(id.substring(0, 3), 16) % 40000;
-    Shell.Result install =
+    Shell.CommandResult install =
         Shell.run(
             List.of("dash", FEATURE.resolve("install.sh").toString()),
             tmp,
@@ -123,7 +126,7 @@ class ContainerNetworkIT {
     String hook = DevcontainerFiles.featureJson().path("postStartCommand").asText();
     Map<String, String> containerEnv =
         Map.of("PATH", prefix.resolve("bin") + ":" + System.getenv("PATH"));
-    Shell.Result started = startHook(hook, containerEnv);
+    Shell.CommandResult started = startHook(hook, containerEnv);
     assertThat(started.out()).contains("started tox-server");
 
     // Bound to a non-loopback address, the server turned authentication on: a bridge that the
@@ -131,36 +134,38 @@ class ContainerNetworkIT {
     // authorises it, as users do.
     assertThat(workspace.resolve(".tox-server/server.key")).exists();
     String p = Integer.toString(port);
-    Shell.Result refused = bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "refused");
+    Shell.CommandResult refused =
+        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "refused");
     assertThat(refused.code()).as(refused.all()).isEqualTo(77);
     assertThat(refused.err()).contains("bridge auth");
-    Shell.Result auth = bridge("auth");
+    Shell.CommandResult auth = bridge("auth");
     assertThat(auth.code()).as(auth.all()).isZero();
-    Shell.Result run = bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
+    Shell.CommandResult run =
+        bridge("-h", containerAddress, "-p", p, "run", "--", "echo", "from", "ns");
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).isEqualTo("from\nns\n");
     assertThat(run.err()).contains("[DONE] passed in");
 
-    Shell.Result failing = bridge("-h", containerAddress, "-p", p, "run", "--", "exit", "5");
+    Shell.CommandResult failing = bridge("-h", containerAddress, "-p", p, "run", "--", "exit", "5");
     assertThat(failing.code()).isEqualTo(5);
     assertThat(failing.out()).isEqualTo("exiting with 5\n");
 
-    Shell.Result ping = bridge("-h", containerAddress, "-p", p, "ping");
+    Shell.CommandResult ping = bridge("-h", containerAddress, "-p", p, "ping");
     assertThat(ping.code()).as(ping.all()).isZero();
     assertThat(ping.out()).contains("\"workdir\":\"" + workspace.toRealPath() + "\"");
 
     // The host's own loopback is another network: nothing listens there.
-    Shell.Result hostLoopback = bridge("-p", p, "-t", "1", "ping");
+    Shell.CommandResult hostLoopback = bridge("-p", p, "-t", "1", "ping");
     assertThat(hostLoopback.code()).isEqualTo(69);
 
     // The next container start finds it running.
-    Shell.Result again = startHook(hook, containerEnv);
+    Shell.CommandResult again = startHook(hook, containerEnv);
     assertThat(again.out()).contains("already answers");
     assertThat(pidsInNamespace()).hasSize(1);
   }
 
   /** The host side's bridge, its key pair in the test's own config folder, not the user's. */
-  private Shell.Result bridge(String... args) throws Exception {
+  private Shell.CommandResult bridge(String... args) throws Exception {
     return Shell.bridge(
         workspace, Map.of("XDG_CONFIG_HOME", tmp.resolve("host-config").toString()), args);
   }
@@ -172,8 +177,8 @@ class ContainerNetworkIT {
   }
 
   /** The hook as the dev-container CLI runs it, inside the "container". */
-  private Shell.Result startHook(String hook, Map<String, String> env) throws Exception {
-    Shell.Result r =
+  private Shell.CommandResult startHook(String hook, Map<String, String> env) throws Exception {
+    Shell.CommandResult r =
         Shell.start(List.of("ip", "netns", "exec", namespace, "sh", "-c", hook), workspace, env)
             .await(Duration.ofSeconds(90));
     assertThat(r.code()).as(r.all()).isZero();
@@ -212,19 +217,19 @@ class ContainerNetworkIT {
     return pids;
   }
 
-  private Shell.Result ip(String... args) throws Exception {
+  private Shell.CommandResult ip(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip"));
     cmd.addAll(List.of(args));
     return Shell.run(cmd, tmp, Map.of());
   }
 
-  private Shell.Result inNamespace(String... args) throws Exception {
+  private Shell.CommandResult inNamespace(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("netns", "exec", namespace));
     cmd.addAll(List.of(args));
     return ip(cmd.toArray(String[]::new));
   }
 
-  private static void must(Shell.Result r) throws IOException {
+  private static void must(Shell.CommandResult r) throws IOException {
     assertThat(r.code()).as(r.all()).isZero();
   }
 }

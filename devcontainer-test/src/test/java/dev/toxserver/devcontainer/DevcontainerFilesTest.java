@@ -83,7 +83,7 @@ class DevcontainerFilesTest {
     Path file = FEATURE.resolve(script);
     assertThat(file).isExecutable();
     assertThat(Files.readAllLines(file).get(0)).isEqualTo("#!/bin/sh");
-    Shell.Result parsed = Shell.run(List.of("dash", "-n", file.toString()), REPO, Map.of());
+    Shell.CommandResult parsed = Shell.run(List.of("dash", "-n", file.toString()), REPO, Map.of());
     assertThat(parsed.code()).as(parsed.err()).isZero();
   }
 }
