@@ -8,8 +8,9 @@
 # loading classes: an AOT cache on JDK 25+, a class-data-sharing archive before. Long-running
 # commands (@LONG_RUNNING@) start at once and record it in the background for next time. Short
 # commands get the C1-only JIT, long-running ones the full JIT and a heap that shrinks after a
-# burst. The common path of this script starts no process but java: each fork costs about a
-# millisecond.
+# burst. Started by its absolute path (as the VS Code extension and tox-server-start do), the
+# common path of this script starts no process but java: each fork (a link to follow, a relative
+# path to resolve) costs about a millisecond.
 # @ENV@_JAVA_OPTS adds JVM options; @ENV@_CDS=0 turns the archive off; @ENV@_JAR picks the jar.
 set -eu
 
@@ -19,9 +20,15 @@ while [ -L "$self" ]; do
   case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
 done
 case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
-jar=${@ENV@_JAR:-$bin/../target/@JAR@}
+# The paths java is given, and the archive file below remembers, are absolute and the same from
+# any directory.
+case $bin in
+  /*) home=$bin/.. ;;
+  *) home=$(cd -P "$bin/.." && pwd) ;;
+esac
+jar=${@ENV@_JAR:-$home/target/@JAR@}
 if [ ! -f "$jar" ]; then
-  echo "@NAME@: $jar is missing. Build it first: (cd '$bin/../..' && mvn -q package -DskipTests)" >&2
+  echo "@NAME@: $jar is missing. Build it first: (cd '$home/..' && mvn -q package -DskipTests)" >&2
   exit 1
 fi
 case $jar in */*) target=${jar%/*} ;; *) target=. ;; esac
