@@ -2,14 +2,11 @@ import * as vscode from 'vscode';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { BridgeConnection, BridgeNotification, errorCode, isCancelledError } from './bridgeConnection';
 import { Settings } from './bridgeSetup';
-import { PathMapper, Problem, findProblems } from './outputProblems';
+import { KeptOutput, ProblemsPanel } from './problemsPanel';
 import { ErrorCodes, RunFinished, RunQueued } from './protocol';
 import { StatusState, ToxStatusBar } from './statusBar';
 import { LineEndings, RunOutcome, describeOutcome, headerLine, outcomeOf, resultLine } from './terminalText';
 import { ToxTerminal } from './toxTerminal';
-
-/** Output kept per run for the Problems panel; beyond this only the end is kept. */
-const OUTPUT_LIMIT = 4_000_000;
 
 /** One run the bridge told us about, from runQueued to runFinished. */
 interface RunRecord {
@@ -20,8 +17,7 @@ interface RunRecord {
   startedAt: number | undefined;
   headerWritten: boolean;
   lineEndings: { stdout: LineEndings; stderr: LineEndings };
-  output: string[];
-  outputSize: number;
+  output: KeptOutput;
   /** Cancels the `run` request, for runs this extension asked for. */
   cancellation: CancellationTokenSource | undefined;
 }
@@ -60,7 +56,7 @@ export class RunPresenter implements vscode.Disposable {
   private notAuthorisedShown = false;
   private lastOutcome: RunOutcome | undefined;
   private revealedOnce = false;
-  private readonly diagnostics: vscode.DiagnosticCollection;
+  private readonly problems: ProblemsPanel;
 
   constructor(
     private readonly context: PresenterContext,
@@ -68,7 +64,7 @@ export class RunPresenter implements vscode.Disposable {
     private readonly statusBar: ToxStatusBar,
     private readonly now: () => number = Date.now,
   ) {
-    this.diagnostics = vscode.languages.createDiagnosticCollection('tox');
+    this.problems = new ProblemsPanel(context.workspaceFolder);
   }
 
   /** A bridge answered initialize. */
@@ -213,7 +209,7 @@ export class RunPresenter implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.diagnostics.dispose();
+    this.problems.dispose();
   }
 
   private queued(params: RunQueued): void {
@@ -232,8 +228,7 @@ export class RunPresenter implements vscode.Disposable {
       startedAt: undefined,
       headerWritten: false,
       lineEndings: { stdout: new LineEndings(), stderr: new LineEndings() },
-      output: [],
-      outputSize: 0,
+      output: new KeptOutput(),
       cancellation,
     });
     this.refreshStatus();
@@ -245,7 +240,7 @@ export class RunPresenter implements vscode.Disposable {
       return;
     }
     record.startedAt = this.now();
-    this.diagnostics.clear();
+    this.problems.clear();
     this.writeHeader(record);
     const reveal = this.context.settings().revealTerminal;
     if (reveal === 'always' || (!this.revealedOnce && reveal !== 'never')) {
@@ -262,11 +257,7 @@ export class RunPresenter implements vscode.Disposable {
     }
     this.writeHeader(record);
     this.terminal.write(record.lineEndings[stream === 'stderr' ? 'stderr' : 'stdout'].convert(text));
-    record.output.push(text);
-    record.outputSize += text.length;
-    while (record.outputSize > OUTPUT_LIMIT && record.output.length > 1) {
-      record.outputSize -= record.output.shift()?.length ?? 0;
-    }
+    record.output.add(text);
   }
 
   private finished(params: RunFinished): void {
@@ -286,7 +277,7 @@ export class RunPresenter implements vscode.Disposable {
     this.lastOutcome = outcome;
     this.statusBar.update({ lastResult: `Run ${record.runId}: ${describeOutcome(outcome)}` });
     if (showProblems && record.startedAt !== undefined) {
-      this.showProblems(record.output.join(''));
+      this.problems.show(record.output.text(), this.serverWorkdir);
     }
     if (outcome.kind === 'failed' || outcome.kind === 'error') {
       const settings = this.context.settings();
@@ -340,20 +331,6 @@ export class RunPresenter implements vscode.Disposable {
     this.terminal.write(headerLine(record, new Date(this.now())));
   }
 
-  private showProblems(output: string): void {
-    const mapper = new PathMapper(this.context.workspaceFolder, this.serverWorkdir);
-    const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const problem of findProblems(output, mapper)) {
-      const list = byFile.get(problem.file) ?? [];
-      list.push(toDiagnostic(problem));
-      byFile.set(problem.file, list);
-    }
-    this.diagnostics.clear();
-    for (const [file, list] of byFile) {
-      this.diagnostics.set(vscode.Uri.file(file), list);
-    }
-  }
-
   private refreshStatus(): void {
     this.statusBar.show(this.currentState());
   }
@@ -394,15 +371,4 @@ export class RunPresenter implements vscode.Disposable {
         return { kind: 'error' };
     }
   }
-}
-
-function toDiagnostic(problem: Problem): vscode.Diagnostic {
-  const line = problem.line - 1;
-  const diagnostic = new vscode.Diagnostic(
-    new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
-    problem.message,
-    vscode.DiagnosticSeverity.Error,
-  );
-  diagnostic.source = 'tox';
-  return diagnostic;
 }

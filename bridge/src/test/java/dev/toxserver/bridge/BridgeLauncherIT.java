@@ -2,6 +2,7 @@ package dev.toxserver.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.support.FakeJava;
 import dev.toxserver.support.FakeTox;
 import dev.toxserver.support.TestServer;
 import java.io.File;
@@ -66,6 +67,42 @@ class BridgeLauncherIT {
       assertThat(files.map(p -> p.getFileName().toString()))
           .anyMatch(n -> n.startsWith("bridge-") && (n.endsWith(".jsa") || n.endsWith(".aot")));
     }
+  }
+
+  @Test
+  void anOldJavaInJavaHomeIsRefusedWithAClearMessageAndNeverRun() throws Exception {
+    FakeJava java11 = FakeJava.jdk(dir.resolve("jdk-11"), "11.0.22");
+
+    Result run =
+        launch(Map.of("JAVA_HOME", java11.home().toString()), List.of(LAUNCHER.toString(), "run"));
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "bridge needs Java 17 or newer; found 11 at "
+                + java11.java()
+                + "; set JAVA_HOME to a Java 17 or newer installation\n");
+    assertThat(java11.calls()).as("the JDK's release file tells the version").isEmpty();
+  }
+
+  @Test
+  void anOldJavaOnThePathIsAskedForItsVersionAndNothingElse() throws Exception {
+    FakeJava java11 = FakeJava.alone(dir.resolve("old-java"), "11.0.22");
+
+    Result run =
+        launch(
+            Map.of("JAVA_HOME", "", "PATH", java11.bin() + ":/usr/bin:/bin"),
+            List.of(LAUNCHER.toString(), "stdio"));
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "bridge needs Java 17 or newer; found 11 at "
+                + java11.java()
+                + "; set JAVA_HOME to a Java 17 or newer installation\n");
+    assertThat(java11.calls()).containsExactly("-version");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.toxserver.servercli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toxserver.support.Await;
+import dev.toxserver.support.FakeJava;
 import dev.toxserver.support.FakeTox;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,17 +30,22 @@ class LauncherIT {
   private record Launched(int code, String out, String err) {}
 
   private Launched launch(String... args) throws Exception {
+    return launch(Map.of(), args);
+  }
+
+  private Launched launch(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
     cmd.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+            .redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Launched(
         p.exitValue(),
@@ -61,8 +68,42 @@ class LauncherIT {
     assertThat(version.out()).startsWith("tox-server ");
     assertThat(version.err()).as("nothing but the answer").isEmpty();
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("tox-server-") && (n.endsWith(".jsa") || n.endsWith(".aot")));
     }
+  }
+
+  @Test
+  void anOldJavaInJavaHomeIsRefusedWithAClearMessageAndNeverRun() throws Exception {
+    FakeJava java11 = FakeJava.jdk(dir.resolve("jdk-11"), "11.0.22");
+
+    Launched run = launch(Map.of("JAVA_HOME", java11.home().toString()), "--version");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "tox-server needs Java 17 or newer; found 11 at "
+                + java11.java()
+                + "; set JAVA_HOME to a Java 17 or newer installation\n");
+    assertThat(java11.calls()).as("the JDK's release file tells the version").isEmpty();
+  }
+
+  @Test
+  void anOldJavaOnThePathIsAskedForItsVersionAndNothingElse() throws Exception {
+    FakeJava java11 = FakeJava.alone(dir.resolve("old-java"), "11.0.22");
+
+    Launched run =
+        launch(Map.of("JAVA_HOME", "", "PATH", java11.bin() + ":/usr/bin:/bin"), "--version");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "tox-server needs Java 17 or newer; found 11 at "
+                + java11.java()
+                + "; set JAVA_HOME to a Java 17 or newer installation\n");
+    assertThat(java11.calls()).containsExactly("-version");
   }
 
   @Test
