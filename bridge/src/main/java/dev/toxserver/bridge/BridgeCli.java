@@ -1,30 +1,18 @@
 package dev.toxserver.bridge;
 
 import dev.toxserver.cli.CancelCommand;
-import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.CommandLineRunner;
-import dev.toxserver.cli.ConnectionOptions;
-import dev.toxserver.cli.Logging;
 import dev.toxserver.cli.PingCommand;
+import dev.toxserver.cli.ProgramRoot;
 import dev.toxserver.cli.QuitCommand;
-import dev.toxserver.cli.VersionLine;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bridge}: the host side. Runs tests on a tox-server from a terminal or an editor. */
 @Command(
     name = "bridge",
-    versionProvider = BridgeCli.Version.class,
+    versionProvider = ProgramRoot.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
@@ -58,50 +46,16 @@ import picocli.CommandLine.Spec;
           + " 2 usage error, 69 server unreachable, 77 authentication failed (key rejected, CURVE on"
           + " one side only, or a bad key file), 130 interrupted."
     })
-public final class BridgeCli implements Callable<Integer>, CliRoot {
-  @Mixin ConnectionOptions options;
-
-  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
-  boolean version;
-
-  @Spec CommandSpec spec;
-
-  private final Map<String, String> env;
+public final class BridgeCli extends ProgramRoot {
 
   BridgeCli(Map<String, String> env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "bridge";
-  }
-
-  @Override
-  public ConnectionOptions options() {
-    return options;
-  }
-
-  @Override
-  public Map<String, String> env() {
-    return env;
-  }
-
-  @Override
-  public boolean serverKeysAllowed() {
-    return false;
-  }
-
-  @Override
-  public Integer call() {
-    return CommandLineRunner.subcommandRequired(
-        spec, name(), "run, watch, stdio, auth, ping, quit, cancel");
+    super("bridge", env, false, "run, watch, stdio, auth, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return CommandLineRunner.execute(new BridgeCli(env), "bridge", args, out, err);
+    return new BridgeCli(env).execute(args, out, err);
   }
 
   public static void main(String[] args) {
@@ -117,17 +71,6 @@ public final class BridgeCli implements Callable<Integer>, CliRoot {
       System.err.flush();
       Runtime.getRuntime().halt(code);
     }
-    Logging.keepLoggingAtShutdown();
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(execute(args, env, out, err));
-  }
-
-  /** The version baked into the jar at build time. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws IOException {
-      return new String[] {VersionLine.of("bridge")};
-    }
+    new BridgeCli(env).executeAndExit(args);
   }
 }

@@ -24,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import sun.misc.Signal;
 
 /** {@code bridge run [--local] [-- TOX_ARGS...]}: one run, shown live in this terminal. */
 @Command(
@@ -103,15 +102,8 @@ final class RunCommand implements Callable<Integer> {
             root.name(), r.clientTimeout(), true, Terminal.colorOnStderr(root.env()));
     try (LocalServer embedded = server;
         ToxServerClient client = address.connect()) {
-      TerminalRun run =
-          new TerminalRun(
-              client,
-              settings,
-              new FileOutputStream(FileDescriptor.out),
-              new FileOutputStream(FileDescriptor.err),
-              embedded == null ? () -> {} : embedded::killRunsNow);
-      Signal.handle(new Signal("INT"), s -> run.interrupt());
-      return run.execute(args).exitCode();
+      return TerminalRun.inThisTerminal(
+          client, settings, embedded == null ? () -> {} : embedded::killRunsNow, args);
     } catch (IllegalArgumentException e) {
       err.println(root.name() + ": " + e.getMessage());
       return ExitCodes.of(e);

@@ -7,6 +7,8 @@ import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.protocol.Stream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
 
 /**
  * One run shown in a terminal: the command's stdout and stderr are written to ours byte for byte as
@@ -81,6 +84,26 @@ public final class TerminalRun {
     this.out = out;
     this.err = err;
     this.beforeForcedExit = beforeForcedExit;
+  }
+
+  /**
+   * Runs the server's command with {@code args} appended in this process's own terminal: output on
+   * its stdout and stderr (unbuffered), ^C (SIGINT) handled as {@link #interrupt()}. Returns the
+   * exit code for the process.
+   *
+   * @param beforeForcedExit what to do before a second ^C halts the process
+   */
+  public static int inThisTerminal(
+      ToxServerClient client, Settings settings, Runnable beforeForcedExit, List<String> args) {
+    TerminalRun run =
+        new TerminalRun(
+            client,
+            settings,
+            new FileOutputStream(FileDescriptor.out),
+            new FileOutputStream(FileDescriptor.err),
+            beforeForcedExit);
+    Signal.handle(new Signal("INT"), s -> run.interrupt());
+    return run.execute(args).exitCode();
   }
 
   /**

@@ -6,23 +6,15 @@ import dev.toxserver.protocol.Message;
 import java.util.logging.Logger;
 
 /** CANCEL: cancels every client's runs and answers with how many there were. */
-final class CancelHandler implements CommandHandler {
+final class CancelHandler extends TargetedRunHandler {
   private static final Logger LOG = Logger.getLogger("tox-server");
 
-  private final Runs runs;
-  private final Outbox outbox;
-
   CancelHandler(Runs runs, Outbox outbox) {
-    this.runs = runs;
-    this.outbox = outbox;
+    super(runs, outbox);
   }
 
   @Override
-  public void handle(Message m) {
-    Command target = TargetCommand.of(m, outbox);
-    if (target == null) {
-      return;
-    }
+  void handle(Message m, Command target) {
     int n = 0;
     if (target == Command.RUN) {
       n = runs.cancelAll();

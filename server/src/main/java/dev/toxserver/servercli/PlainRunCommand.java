@@ -7,8 +7,6 @@ import dev.toxserver.cli.TerminalRun;
 import dev.toxserver.client.ServerAddress;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.keys.KeyFileException;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code tox-server run -- ARGS}: the original tool's plain client. The bridge's {@code run} is the
@@ -62,15 +59,7 @@ final class PlainRunCommand implements Callable<Integer> {
       return ExitCodes.of(e);
     }
     try (ToxServerClient client = address.connect()) {
-      TerminalRun run =
-          new TerminalRun(
-              client,
-              settings,
-              new FileOutputStream(FileDescriptor.out),
-              new FileOutputStream(FileDescriptor.err),
-              () -> {});
-      Signal.handle(new Signal("INT"), s -> run.interrupt());
-      return run.execute(args).exitCode();
+      return TerminalRun.inThisTerminal(client, settings, () -> {}, args);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println(parent.name() + ": " + e.getMessage());
       return ExitCodes.of(e);

@@ -1,29 +1,18 @@
 package dev.toxserver.servercli;
 
 import dev.toxserver.cli.CancelCommand;
-import dev.toxserver.cli.CliRoot;
-import dev.toxserver.cli.CommandLineRunner;
-import dev.toxserver.cli.ConnectionOptions;
-import dev.toxserver.cli.Logging;
 import dev.toxserver.cli.PingCommand;
+import dev.toxserver.cli.ProgramRoot;
 import dev.toxserver.cli.QuitCommand;
-import dev.toxserver.cli.VersionLine;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code tox-server}: the server that runs inside the container, and commands to talk to it. */
 @Command(
     name = "tox-server",
-    versionProvider = ToxServerCli.Version.class,
+    versionProvider = ProgramRoot.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
@@ -52,66 +41,21 @@ import picocli.CommandLine.Spec;
           + " 69 server unreachable, 77 authentication failed (key rejected, CURVE on one side"
           + " only, or a bad key file)."
     })
-public final class ToxServerCli implements Callable<Integer>, CliRoot {
-
-  @Mixin ConnectionOptions options;
+public final class ToxServerCli extends ProgramRoot {
 
   @Mixin BindOption bind;
 
-  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
-  boolean version;
-
-  @Spec CommandSpec spec;
-
-  final Map<String, String> env;
-
   ToxServerCli(Map<String, String> env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "tox-server";
-  }
-
-  @Override
-  public ConnectionOptions options() {
-    return options;
-  }
-
-  @Override
-  public Map<String, String> env() {
-    return env;
-  }
-
-  @Override
-  public boolean serverKeysAllowed() {
-    return true;
-  }
-
-  @Override
-  public Integer call() {
-    return CommandLineRunner.subcommandRequired(spec, name(), "serve, run, ping, quit, cancel");
+    super("tox-server", env, true, "serve, run, ping, quit, cancel");
   }
 
   /** Runs the CLI with these arguments and environment; returns the exit code. */
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return CommandLineRunner.execute(new ToxServerCli(env), "tox-server", args, out, err);
+    return new ToxServerCli(env).execute(args, out, err);
   }
 
   public static void main(String[] args) {
-    Logging.keepLoggingAtShutdown();
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(execute(args, System.getenv(), out, err));
-  }
-
-  /** The version baked into the jar at build time. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws IOException {
-      return new String[] {VersionLine.of("tox-server")};
-    }
+    new ToxServerCli(System.getenv()).executeAndExit(args);
   }
 }
