@@ -1,6 +1,7 @@
 package dev.toxserver.bridge;
 
-import dev.toxserver.watch.OnChange;
+import dev.toxserver.schedule.ChangeList;
+import dev.toxserver.schedule.OnChange;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
