@@ -200,6 +200,31 @@ class BridgeWatchTest {
   }
 
   @Test
+  void ignoreModeDropsAChangeDuringARun() throws Exception {
+    Path release = outside.resolve("release");
+    try (TestServer server = server();
+        CliProcess watch =
+            watch(
+                server,
+                "--on-change=ignore",
+                project.toString(),
+                "--",
+                "wait-for",
+                release.toString())) {
+      write(project.resolve("app.py"), "A = 2\n");
+      watch.awaitStdout("waiting for", T);
+      write(project.resolve("b.py"), "B = 1\n");
+      Thread.sleep(QUIET.toMillis()); // a bounded quiet period: the change comes in, and is dropped
+      write(release, "go");
+      watch.awaitStderr("[DONE]", 1, T);
+      write(project.resolve("c.py"), "C = 1\n");
+      watch.awaitStderr("[DONE]", 2, T);
+      assertThat(watch.stderr()).doesNotContain("[CANCELLED]");
+      assertThat(headers(watch)).containsExactly("changed: app.py", "changed: c.py");
+    }
+  }
+
+  @Test
   void aDirectoryCreatedAfterStartIsWatched() throws Exception {
     try (TestServer server = server();
         CliProcess watch = watch(server, project.toString(), "--", "echo", "x")) {
@@ -373,7 +398,7 @@ class BridgeWatchTest {
   }
 
   /** Runs queued or running on the server at {@code port}, from a PING. */
-  static int tasks(int port) {
+  private static int tasks(int port) {
     try (ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + port)) {
       return client.ping(T).path("tasks").asInt();
     } catch (ServerUnreachableException | ServerErrorException e) {
