@@ -52,6 +52,7 @@ public final class RunLoop implements AutoCloseable {
 
   /** Runs the scheduler's runs until it is closed. */
   public void run(RunExecutor executor) throws InterruptedException {
+    connectIfPossible();
     for (QueuedRun run; (run = scheduler.next()) != null; ) {
       execute(run, executor);
     }
@@ -94,8 +95,18 @@ public final class RunLoop implements AutoCloseable {
     }
     if (outcome.serverLost()) {
       close(); // now: its socket goes, and whatever it still holds for the lost server with it
+      connectIfPossible(); // so that the new one is ready when the server is back
     }
     scheduler.finished(run, outcome);
+  }
+
+  /** Connects ahead of the next run; if the endpoint cannot be used, that run will say so. */
+  private void connectIfPossible() {
+    try {
+      connect();
+    } catch (IllegalArgumentException e) {
+      // the next run fails with this, in execute()
+    }
   }
 
   /** Closes the connection. */
