@@ -111,7 +111,10 @@ public final class RunScheduler {
     return args == null ? defaultArgs : args;
   }
 
-  /** Joins the last run that waits and takes others in, or else queues a new one. */
+  /**
+   * Merges a request into the last run that waits and takes others in (any but a manual run of its
+   * own), or else queues a new run.
+   */
   private QueuedRun join(Trigger trigger, List<Path> files) {
     QueuedRun into = null;
     for (QueuedRun w : waiting) {
