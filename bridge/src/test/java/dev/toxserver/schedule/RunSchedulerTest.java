@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RunSchedulerTest {
   /** What is going on when the trigger comes. */
-  enum State {
+  enum QueueState {
     /** Nothing waits or runs. */
     IDLE,
     /** Run 1 (a.py changed) waits; nothing runs. */
@@ -62,28 +62,37 @@ class RunSchedulerTest {
     List<Arguments> rows = new ArrayList<>();
     for (OnChange policy : OnChange.values()) {
       // Idle: whatever comes first simply runs; the policy has nothing to decide.
-      rows.add(row(policy, State.IDLE, Event.CHANGE, "queued 1; start 1 CHANGE [b.py]; end 1", 1));
-      rows.add(row(policy, State.IDLE, Event.MANUAL_RESTART, "queued 1; start 1 MANUAL; end 1", 1));
       rows.add(
-          row(policy, State.IDLE, Event.MANUAL_QUEUE, "queued 1; start 1 MANUAL [own]; end 1", 1));
-      rows.add(row(policy, State.IDLE, Event.CANCEL, "cancel: false", 1));
-      rows.add(row(policy, State.IDLE, Event.SERVER_LOST, "", 2));
-
-      // Waiting: nothing runs, so nothing is cancelled; requests join the run that waits.
-      rows.add(row(policy, State.WAITING, Event.CHANGE, "start 1 CHANGE [a.py, b.py]; end 1", 1));
-      rows.add(row(policy, State.WAITING, Event.MANUAL_RESTART, "start 1 MANUAL [a.py]; end 1", 1));
+          row(policy, QueueState.IDLE, Event.CHANGE, "queued 1; start 1 CHANGE [b.py]; end 1", 1));
+      rows.add(
+          row(policy, QueueState.IDLE, Event.MANUAL_RESTART, "queued 1; start 1 MANUAL; end 1", 1));
       rows.add(
           row(
               policy,
-              State.WAITING,
+              QueueState.IDLE,
+              Event.MANUAL_QUEUE,
+              "queued 1; start 1 MANUAL [own]; end 1",
+              1));
+      rows.add(row(policy, QueueState.IDLE, Event.CANCEL, "cancel: false", 1));
+      rows.add(row(policy, QueueState.IDLE, Event.SERVER_LOST, "", 2));
+
+      // Waiting: nothing runs, so nothing is cancelled; requests join the run that waits.
+      rows.add(
+          row(policy, QueueState.WAITING, Event.CHANGE, "start 1 CHANGE [a.py, b.py]; end 1", 1));
+      rows.add(
+          row(policy, QueueState.WAITING, Event.MANUAL_RESTART, "start 1 MANUAL [a.py]; end 1", 1));
+      rows.add(
+          row(
+              policy,
+              QueueState.WAITING,
               Event.MANUAL_QUEUE,
               "queued 2; start 1 CHANGE [a.py]; end 1; start 2 MANUAL [own]; end 2",
               1));
-      rows.add(row(policy, State.WAITING, Event.CANCEL, "end 1 cancelled; cancel: true", 1));
+      rows.add(row(policy, QueueState.WAITING, Event.CANCEL, "end 1 cancelled; cancel: true", 1));
       rows.add(
           row(
               policy,
-              State.WAITING,
+              QueueState.WAITING,
               Event.SERVER_LOST,
               "start 1 CHANGE [a.py] on client 2; end 1",
               2));
@@ -92,7 +101,7 @@ class RunSchedulerTest {
       rows.add(
           row(
               policy,
-              State.RUNNING,
+              QueueState.RUNNING,
               Event.CHANGE,
               switch (policy) {
                 case RESTART ->
@@ -105,7 +114,7 @@ class RunSchedulerTest {
       rows.add(
           row(
               policy,
-              State.RUNNING,
+              QueueState.RUNNING,
               Event.MANUAL_RESTART,
               "queued 2; cancel 1: Rerun requested: cancelling this run first.; end 1 cancelled;"
                   + " start 2 MANUAL; end 2",
@@ -113,24 +122,24 @@ class RunSchedulerTest {
       rows.add(
           row(
               policy,
-              State.RUNNING,
+              QueueState.RUNNING,
               Event.MANUAL_QUEUE,
               "queued 2; end 1; start 2 MANUAL [own]; end 2",
               1));
       rows.add(
           row(
               policy,
-              State.RUNNING,
+              QueueState.RUNNING,
               Event.CANCEL,
               "cancel 1: Cancelled.; cancel: true; end 1 cancelled",
               1));
-      rows.add(row(policy, State.RUNNING, Event.SERVER_LOST, "end 1 server lost", 2));
+      rows.add(row(policy, QueueState.RUNNING, Event.SERVER_LOST, "end 1 server lost", 2));
     }
     return rows.stream();
   }
 
   private static Arguments row(
-      OnChange policy, State state, Event event, String then, int nextRunsClient) {
+      OnChange policy, QueueState state, Event event, String then, int nextRunsClient) {
     return Arguments.of(policy, state, event, then, nextRunsClient);
   }
 
@@ -144,18 +153,18 @@ class RunSchedulerTest {
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("table")
   void policyStateAndEvent(
-      OnChange policy, State state, Event event, String then, int nextRunsClient) {
+      OnChange policy, QueueState state, Event event, String then, int nextRunsClient) {
     OnManual manual = event == Event.MANUAL_QUEUE ? OnManual.QUEUE : OnManual.RESTART;
     RunScheduler scheduler = new RunScheduler(policy, manual, DEFAULT, recorder());
     try (RunLoop loop = new RunLoop(scheduler, nowhere)) {
       loop.connect();
       clients.put(loop.client(), 1);
       Runnable trigger = () -> apply(event, state, scheduler, loop);
-      if (state != State.IDLE) {
+      if (state != QueueState.IDLE) {
         scheduler.changed(List.of(Path.of("a.py")));
       }
       log.clear(); // what follows is the event's consequence
-      if (state == State.RUNNING) {
+      if (state == QueueState.RUNNING) {
         loop.runNext(executor(trigger, event == Event.SERVER_LOST));
       } else {
         trigger.run();
@@ -173,14 +182,14 @@ class RunSchedulerTest {
     }
   }
 
-  private void apply(Event event, State state, RunScheduler scheduler, RunLoop loop) {
+  private void apply(Event event, QueueState state, RunScheduler scheduler, RunLoop loop) {
     switch (event) {
       case CHANGE -> scheduler.changed(List.of(Path.of("b.py")));
       case MANUAL_RESTART -> scheduler.manual(null);
       case MANUAL_QUEUE -> scheduler.manual(List.of("own"));
-      case CANCEL -> log.add("cancel: " + scheduler.cancel(state == State.IDLE ? null : 1));
+      case CANCEL -> log.add("cancel: " + scheduler.cancel(state == QueueState.IDLE ? null : 1));
       case SERVER_LOST -> {
-        if (state != State.RUNNING) {
+        if (state != QueueState.RUNNING) {
           loop.serverLost(); // the run in flight, if any, says so by its outcome
         }
       }
