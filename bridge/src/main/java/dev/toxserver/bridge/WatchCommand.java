@@ -7,29 +7,29 @@ import dev.toxserver.cli.StartUpException;
 import dev.toxserver.cli.TerminalRun;
 import dev.toxserver.cli.UsageError;
 import dev.toxserver.client.ServerAddress;
-import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.keys.KeyFileException;
 import dev.toxserver.local.LocalServer;
+import dev.toxserver.schedule.OnChange;
+import dev.toxserver.schedule.OnManual;
+import dev.toxserver.schedule.RunListener;
+import dev.toxserver.schedule.RunLoop;
+import dev.toxserver.schedule.RunScheduler;
 import dev.toxserver.watch.ChangeBatch;
-import dev.toxserver.watch.OnChange;
 import dev.toxserver.watch.ProjectWatcher;
 import dev.toxserver.watch.WatchSettings;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
@@ -154,150 +154,135 @@ final class WatchCommand implements Callable<Integer> {
     if (debounceMs <= 0 || (pollMs != null && pollMs <= 0)) {
       throw new UsageError("--debounce and --poll take a positive number of ms.");
     }
-    OutputStream out = new FileOutputStream(FileDescriptor.out);
     OutputStream err = new FileOutputStream(FileDescriptor.err);
+    try {
+      return watch(r, root, mode, toxArgs, err);
+    } catch (StartUpException | KeyFileException | IOException | IllegalArgumentException e) {
+      Terminal.say(err, parent.name() + ": " + e.getMessage());
+      return ExitCodes.of(e);
+    }
+  }
+
+  /** Connects, starts watching, and runs what the scheduler hands out until told to quit. */
+  private int watch(
+      ConnectionOptions.Resolved r,
+      Path root,
+      OnChange mode,
+      List<String> toxArgs,
+      OutputStream err)
+      throws StartUpException, KeyFileException, IOException {
     boolean color = Terminal.colorOnStderr(parent.env());
-    LocalServer server;
-    try {
-      server = LocalServer.startIfLocal(local, command, root, r.logLevel());
-    } catch (StartUpException e) {
-      say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.of(e);
-    }
-    String endpoint = server != null ? server.endpoint() : r.clientEndpoint();
-    ServerAddress address;
-    try {
-      // The project is the watched folder: its .tox-server/server.key says whether to use CURVE.
-      address =
-          server != null
-              ? ServerAddress.plain(endpoint)
-              : r.clientSetup(parent).address(endpoint, root);
-    } catch (KeyFileException e) { // never with a local server: it needs no keys
-      say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.of(e);
-    }
-    WatchSettings settings =
-        new WatchSettings(
-            root,
-            includes,
-            excludes,
-            Duration.ofMillis(debounceMs),
-            pollMs == null ? null : Duration.ofMillis(pollMs));
-    RunQueue queue = new RunQueue(mode);
-    AtomicReference<TerminalRun> current = new AtomicReference<>();
+    RunScheduler scheduler = new RunScheduler(mode, OnManual.RESTART, toxArgs, RunListener.NONE);
     AtomicInteger quitCode = new AtomicInteger(0);
-    AtomicReference<ProjectWatcher> watching = new AtomicReference<>();
-    Runnable quit =
-        () -> {
-          queue.close();
-          TerminalRun run = current.get();
-          if (run != null) {
-            run.cancel("Quitting: cancelling the run in flight.");
+    IntConsumer quit =
+        code -> {
+          if (code != 0) {
+            quitCode.set(code);
           }
+          scheduler.close("Quitting: cancelling the run in flight.");
         };
-    try (LocalServer embedded = server;
-        ToxServerClient client = address.connect();
-        ProjectWatcher watcher =
-            startWatcher(
-                settings,
-                new ProjectWatcher.Listener() {
+    try (LocalServer embedded = LocalServer.startIfLocal(local, command, root, r.logLevel());
+        RunLoop runs = new RunLoop(scheduler, address(r, embedded, root))) {
+      runs.connect(); // a host that cannot be used is an error before watching starts
+      WatchSettings settings =
+          new WatchSettings(
+              root,
+              includes,
+              excludes,
+              Duration.ofMillis(debounceMs),
+              pollMs == null ? null : Duration.ofMillis(pollMs));
+      AtomicReference<ProjectWatcher> watching = new AtomicReference<>();
+      try (ProjectWatcher watcher =
+          startWatcher(settings, onChanges(scheduler, watching, err, quit))) {
+        watching.set(watcher);
+        Keyboard keyboard =
+            Keyboard.listen(
+                System.in,
+                new Keyboard.Keys() {
                   @Override
-                  public void changed(ChangeBatch batch) {
-                    queue.submit(
-                        new RunQueue.Request(
-                            RunQueue.Why.CHANGE, batch.files(), batch.firstChange()));
+                  public void rerun() {
+                    scheduler.manual(null);
                   }
 
                   @Override
-                  public void failed(Exception e) {
-                    ProjectWatcher w = watching.get();
-                    if (w != null && !w.isWatching()) {
-                      say(err, parent.name() + ": watching stopped: " + e.getMessage());
-                      quitCode.set(ExitCodes.ERROR);
-                      quit.run();
-                    } else {
-                      say(err, parent.name() + ": " + e.getMessage());
-                    }
+                  public void quit() {
+                    quit.accept(0);
                   }
-                })) {
-      watching.set(watcher);
-      Keyboard keyboard =
-          Keyboard.listen(
-              System.in,
-              new Keyboard.Keys() {
-                @Override
-                public void rerun() {
-                  queue.submit(new RunQueue.Request(RunQueue.Why.MANUAL, List.of(), Instant.now()));
-                }
-
-                @Override
-                public void quit() {
-                  quit.run();
-                }
-              });
-      Signal.handle(
-          new Signal("INT"),
-          s -> {
-            TerminalRun run = current.get();
-            if (run != null && queue.running()) {
-              run.interrupt();
-            } else {
-              quitCode.set(ExitCodes.INTERRUPTED);
-              quit.run();
-            }
-          });
-      say(
-          err,
-          "Watching "
-              + root
-              + " ("
-              + watcher.watchedDirectories()
-              + (watcher.watchedDirectories() == 1 ? " directory" : " directories")
-              + ") for changes; running on "
-              + (local ? "a local server" : endpoint)
-              + ". Enter reruns, q quits.");
-      if (runOnStart) {
-        queue.submit(new RunQueue.Request(RunQueue.Why.START, List.of(), Instant.now()));
-      }
-      TerminalRun.Settings runSettings =
-          new TerminalRun.Settings(parent.name(), r.clientTimeout(), true, color);
-      Runnable forcedExit =
-          () -> {
-            keyboard.restore();
-            if (embedded != null) {
-              embedded.killRunsNow();
-            }
-          };
-      while (true) {
-        TerminalRun run = new TerminalRun(client, runSettings, out, err, forcedExit);
-        RunQueue.Request request;
+                });
+        TerminalRunner terminal =
+            new TerminalRunner(
+                new TerminalRun.Settings(parent.name(), r.clientTimeout(), true, color),
+                new FileOutputStream(FileDescriptor.out),
+                err,
+                clear,
+                () -> {
+                  keyboard.restore();
+                  if (embedded != null) {
+                    embedded.killRunsNow();
+                  }
+                });
+        Signal.handle(
+            new Signal("INT"),
+            s -> {
+              if (!terminal.interrupt()) {
+                quit.accept(ExitCodes.INTERRUPTED);
+              }
+            });
+        Terminal.say(
+            err,
+            "Watching "
+                + root
+                + " ("
+                + watcher.watchedDirectories()
+                + (watcher.watchedDirectories() == 1 ? " directory" : " directories")
+                + ") for changes; running on "
+                + (local ? "a local server" : r.clientEndpoint())
+                + ". Enter reruns, q quits.");
+        if (runOnStart) {
+          scheduler.first();
+        }
         try {
-          request = queue.next(run::cancel);
+          runs.run(terminal);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          break;
         }
-        if (request == null) {
-          break;
-        }
-        current.set(run);
-        if (clear) {
-          write(err, "\u001b[H\u001b[2J\u001b[3J");
-        }
-        say(err, header(request, color));
-        run.execute(toxArgs);
-        current.set(null);
-        queue.finished();
+        keyboard.restore();
       }
-      keyboard.restore();
-    } catch (IOException e) {
-      say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.of(e);
-    } catch (IllegalArgumentException e) {
-      say(err, parent.name() + ": " + e.getMessage());
-      return ExitCodes.of(e);
     }
     return quitCode.get();
+  }
+
+  /** The watched folder's project decides about CURVE; a local server needs no keys. */
+  private ServerAddress address(ConnectionOptions.Resolved r, LocalServer embedded, Path root)
+      throws KeyFileException {
+    return embedded != null
+        ? ServerAddress.plain(embedded.endpoint())
+        : r.clientSetup(parent).address(r.clientEndpoint(), root);
+  }
+
+  /** Changes become runs; a watcher that stopped for good ends the command. */
+  private ProjectWatcher.Listener onChanges(
+      RunScheduler scheduler,
+      AtomicReference<ProjectWatcher> watching,
+      OutputStream err,
+      IntConsumer quit) {
+    return new ProjectWatcher.Listener() {
+      @Override
+      public void changed(ChangeBatch batch) {
+        scheduler.changed(batch.files());
+      }
+
+      @Override
+      public void failed(Exception e) {
+        ProjectWatcher w = watching.get(); // null while it starts
+        if (w != null && !w.isWatching()) {
+          Terminal.say(err, parent.name() + ": watching stopped: " + e.getMessage());
+          quit.accept(ExitCodes.ERROR);
+        } else {
+          Terminal.say(err, parent.name() + ": " + e.getMessage());
+        }
+      }
+    };
   }
 
   private static ProjectWatcher startWatcher(
@@ -325,38 +310,6 @@ final class WatchCommand implements Callable<Integer> {
       return OnChange.parse(value);
     } catch (IllegalArgumentException e) {
       throw new UsageError("--on-change " + e.getMessage() + ".");
-    }
-  }
-
-  /** Always hh:mm:ss: {@code LocalTime.toString()} leaves out the seconds at a whole minute. */
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-
-  static String header(RunQueue.Request request, boolean color) {
-    return header(request, color, LocalTime.now());
-  }
-
-  static String header(RunQueue.Request request, boolean color, LocalTime now) {
-    String time = now.format(TIME);
-    String why =
-        switch (request.why()) {
-          case START -> "first run";
-          case MANUAL -> "rerun requested";
-          case CHANGE -> "changed: " + ChangeList.describe(request.files());
-        };
-    String line = "[RUN] " + time + " " + why;
-    return color ? "\u001b[1;36m" + line + "\u001b[0m" : line;
-  }
-
-  private static void say(OutputStream err, String line) {
-    write(err, line + "\n");
-  }
-
-  private static void write(OutputStream err, String text) {
-    try {
-      err.write(text.getBytes(StandardCharsets.UTF_8));
-      err.flush();
-    } catch (IOException e) {
-      // stderr is gone: nowhere left to say it.
     }
   }
 }

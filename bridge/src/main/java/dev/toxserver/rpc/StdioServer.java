@@ -29,7 +29,8 @@ public final class StdioServer {
       ClientSetup clients,
       String bridgeVersion)
       throws InterruptedException {
-    RpcSession session = new RpcSession(host, port, timeout, clients, bridgeVersion);
+    RpcSession session =
+        new RpcSession(new SessionSettings.Defaults(host, port, timeout, clients), bridgeVersion);
     ExecutorService executor =
         Executors.newCachedThreadPool(
             r -> {

@@ -2,6 +2,10 @@ package dev.toxserver.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toxserver.client.ServerErrorException;
+import dev.toxserver.client.ServerUnreachableException;
+import dev.toxserver.client.ToxServerClient;
+import dev.toxserver.support.Await;
 import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
 import dev.toxserver.support.TestServer;
@@ -196,6 +200,31 @@ class BridgeWatchTest {
   }
 
   @Test
+  void ignoreModeDropsAChangeDuringARun() throws Exception {
+    Path release = outside.resolve("release");
+    try (TestServer server = server();
+        CliProcess watch =
+            watch(
+                server,
+                "--on-change=ignore",
+                project.toString(),
+                "--",
+                "wait-for",
+                release.toString())) {
+      write(project.resolve("app.py"), "A = 2\n");
+      watch.awaitStdout("waiting for", T);
+      write(project.resolve("b.py"), "B = 1\n");
+      Thread.sleep(QUIET.toMillis()); // a bounded quiet period: the change comes in, and is dropped
+      write(release, "go");
+      watch.awaitStderr("[DONE]", 1, T);
+      write(project.resolve("c.py"), "C = 1\n");
+      watch.awaitStderr("[DONE]", 2, T);
+      assertThat(watch.stderr()).doesNotContain("[CANCELLED]");
+      assertThat(headers(watch)).containsExactly("changed: app.py", "changed: c.py");
+    }
+  }
+
+  @Test
   void aDirectoryCreatedAfterStartIsWatched() throws Exception {
     try (TestServer server = server();
         CliProcess watch = watch(server, project.toString(), "--", "echo", "x")) {
@@ -308,6 +337,72 @@ class BridgeWatchTest {
       assertThat(watch.waitFor(T)).isZero();
     } finally {
       first.close();
+    }
+  }
+
+  /**
+   * A run cancelled after its server died leaves an INTERRUPT in the lost connection, and the next
+   * run, sent while no server listens, a RUN: neither may reach the server started in its place.
+   */
+  @Test
+  void nothingOfALostConnectionReachesTheRestartedServer() throws Exception {
+    int port = CliProcess.freePort();
+    String[] serve = {
+      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
+    };
+    Path release = outside.resolve("release");
+    Path secondLog = outside.resolve("second.log");
+    CliProcess first = CliProcess.start(outside, serve);
+    try (CliProcess watch =
+        CliProcess.startMain(
+            "dev.toxserver.bridge.BridgeCli",
+            dir,
+            Map.of(),
+            true,
+            "-p",
+            Integer.toString(port),
+            "-t",
+            "2",
+            "watch",
+            project.toString(),
+            "--",
+            "wait-for",
+            release.toString())) {
+      first.awaitStderr("^C to exit", T);
+      watch.awaitStderr("Watching", T);
+      write(project.resolve("app.py"), "A = 2\n");
+      watch.awaitStdout("waiting for", T);
+      first.signal("KILL");
+      first.waitFor(T);
+      write(project.resolve("other.py"), "O = 1\n"); // restarts the run: an INTERRUPT, unanswered
+      watch.awaitStderr("stopped answering", T);
+      watch.awaitStderr("No tox-server answered", T); // the restarted run found no server either
+      Files.createFile(release);
+      try (CliProcess second =
+          CliProcess.start(outside, Map.of("FAKE_TOX_LOG", secondLog.toString()), serve)) {
+        second.awaitStderr("^C to exit", T);
+        write(project.resolve("app.py"), "A = 3\n");
+        watch.awaitStderr("[DONE]", 1, T);
+        Await.until(() -> tasks(port) == 0, T, "the second server to be idle");
+        assertThat(Files.readAllLines(secondLog))
+            .as("runs on the second server; stderr:\n%s", watch.stderr())
+            .containsExactly("wait-for " + release);
+        assertThat(watch.stderr()).doesNotContain("refused");
+      }
+      watch.stdin().write('q');
+      watch.stdin().flush();
+      assertThat(watch.waitFor(T)).isZero();
+    } finally {
+      first.close();
+    }
+  }
+
+  /** Runs queued or running on the server at {@code port}, from a PING. */
+  private static int tasks(int port) {
+    try (ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + port)) {
+      return client.ping(T).path("tasks").asInt();
+    } catch (ServerUnreachableException | ServerErrorException e) {
+      throw new AssertionError(e);
     }
   }
 

@@ -3,6 +3,9 @@ package dev.toxserver.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toxserver.client.ServerErrorException;
+import dev.toxserver.client.ServerUnreachableException;
+import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.keys.ClientKeys;
 import dev.toxserver.keys.KeyFiles;
 import dev.toxserver.keys.KeyPair;
@@ -252,6 +255,70 @@ class BridgeStdioTest {
     }
   }
 
+  /** initialize with auto-runs of {@code wait-for release} and {@code onChange}. */
+  private BridgeApi.InitializeResult initializeWaitingFor(
+      StdioBridge b, int port, Path release, String onChange) throws Exception {
+    BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
+    p.workspaceFolder = project.toString();
+    p.server = new BridgeApi.ServerOptions();
+    p.server.host = "127.0.0.1";
+    p.server.port = port;
+    p.toxArgs = List.of("wait-for", release.toString());
+    p.watch = new BridgeApi.WatchOptions();
+    p.watch.onChange = onChange;
+    return b.bridge.initialize(p).get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void queueModeRunsOnceMoreAfterTheRunWithoutCancellingIt() throws Exception {
+    Path release = outside.resolve("release");
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      initializeWaitingFor(b, server.server.port(), release, "queue");
+      Files.writeString(project.resolve("app.py"), "A = 2\n");
+      BridgeApi.RunQueued first = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      b.editor.await(BridgeApi.RunStarted.class, x -> x.runId == first.runId, T);
+      Files.writeString(project.resolve("b.py"), "B = 1\n");
+      BridgeApi.RunQueued second = b.editor.await(BridgeApi.RunQueued.class, x -> true, 2, T);
+      assertThat(second.changedFiles).containsExactly("b.py");
+      BridgeApi.StatusResult s = b.bridge.status(new BridgeApi.Empty()).get(30, TimeUnit.SECONDS);
+      assertThat(s.currentRun.runId).isEqualTo(first.runId);
+      assertThat(s.currentRun.state).isEqualTo("running");
+      Files.writeString(release, "go");
+      BridgeApi.RunFinished f1 =
+          b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == first.runId, T);
+      assertThat(f1.cancelled).isFalse();
+      assertThat(f1.returncode).isZero();
+      BridgeApi.RunFinished f2 =
+          b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == second.runId, T);
+      assertThat(f2.returncode).isZero();
+      assertThat(Files.readAllLines(runLog)).hasSize(2);
+    }
+  }
+
+  @Test
+  void ignoreModeDropsAChangeDuringARun() throws Exception {
+    Path release = outside.resolve("release");
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      initializeWaitingFor(b, server.server.port(), release, "ignore");
+      Files.writeString(project.resolve("app.py"), "A = 2\n");
+      BridgeApi.RunQueued first = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      b.editor.await(BridgeApi.RunStarted.class, x -> x.runId == first.runId, T);
+      Files.writeString(project.resolve("b.py"), "B = 1\n");
+      Thread.sleep(QUIET.toMillis()); // a bounded quiet period: the change comes in, and is dropped
+      Files.writeString(release, "go");
+      BridgeApi.RunFinished f1 =
+          b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == first.runId, T);
+      assertThat(f1.cancelled).isFalse();
+      Files.writeString(project.resolve("c.py"), "C = 1\n");
+      BridgeApi.RunQueued next = b.editor.await(BridgeApi.RunQueued.class, x -> true, 2, T);
+      assertThat(next.changedFiles).containsExactly("c.py");
+      b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == next.runId, T);
+      assertThat(b.editor.of(BridgeApi.RunQueued.class)).hasSize(2);
+    }
+  }
+
   @Test
   void cancelAllCancelsEveryClientsRunsOnTheServer() throws Exception {
     Path release = outside.resolve("release");
@@ -398,6 +465,57 @@ class BridgeStdioTest {
     }
   }
 
+  /**
+   * A run cancelled after its server died sends an INTERRUPT into the lost connection: it must not
+   * reach the server started in its place (whose error reply would end the next run).
+   */
+  @Test
+  void nothingOfALostConnectionReachesTheRestartedServer() throws Exception {
+    int port = CliProcess.freePort();
+    String[] serve = {
+      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
+    };
+    Path release = outside.resolve("release");
+    Path secondLog = outside.resolve("second.log");
+    CliProcess first = CliProcess.start(outside, serve);
+    try (StdioBridge b = StdioBridge.start(dir)) {
+      first.awaitStderr("^C to exit", T);
+      BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
+      p.workspaceFolder = project.toString();
+      p.server = new BridgeApi.ServerOptions();
+      p.server.host = "127.0.0.1";
+      p.server.port = port;
+      p.server.timeoutSeconds = 5.0; // the cancel below comes long before the run gives up
+      p.autoRun = false;
+      assertThat(b.bridge.initialize(p).get(30, TimeUnit.SECONDS).serverReachable).isTrue();
+      b.bridge.run(args("wait-for", release.toString()));
+      BridgeApi.RunQueued q = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      Await.until(
+          () -> b.editor.text(q.runId, "stdout").contains("waiting for"), T, "the run to start");
+      first.signal("KILL");
+      first.waitFor(T);
+      assertThat(b.bridge.cancel(new BridgeApi.CancelParams()).get(30, TimeUnit.SECONDS).cancelled)
+          .isTrue();
+      BridgeApi.RunFinished f =
+          b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == q.runId, T);
+      assertThat(f.cancelled).isTrue();
+      assertThat(f.returncode).isNull();
+      Files.createFile(release);
+      try (CliProcess second =
+          CliProcess.start(outside, Map.of("FAKE_TOX_LOG", secondLog.toString()), serve)) {
+        second.awaitStderr("^C to exit", T);
+        b.editor.await(BridgeApi.ServerStatus.class, s -> s.reachable, 2, T);
+        BridgeApi.RunResult r = b.bridge.run(args("echo", "again")).get(30, TimeUnit.SECONDS);
+        assertThat(r.returncode).isZero();
+        assertThat(b.editor.text(r.runId, "stdout")).isEqualTo("again\n");
+        Await.until(() -> tasks(port) == 0, T, "the second server to be idle");
+        assertThat(Files.readAllLines(secondLog)).containsExactly("echo again");
+      }
+    } finally {
+      first.close();
+    }
+  }
+
   @Test
   void malformedInputGetsErrorsAndTheBridgeKeepsServing() throws Exception {
     try (TestServer server = server();
@@ -427,6 +545,15 @@ class BridgeStdioTest {
       in.flush();
       send(in, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"status\",\"params\":{}}");
       assertThat(responseTo(out, 4)).contains("\"serverReachable\":true");
+    }
+  }
+
+  /** Runs queued or running on the server at {@code port}, from a PING. */
+  private static int tasks(int port) {
+    try (ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + port)) {
+      return client.ping(T).path("tasks").asInt();
+    } catch (ServerUnreachableException | ServerErrorException e) {
+      throw new AssertionError(e);
     }
   }
 

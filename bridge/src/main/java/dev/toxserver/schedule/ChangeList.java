@@ -1,17 +1,17 @@
-package dev.toxserver.bridge;
+package dev.toxserver.schedule;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** How changed files are named in one line: the first few, then how many more. */
-final class ChangeList {
+public final class ChangeList {
   /** How many files are named before "and N more". */
   static final int NAMED = 3;
 
   private ChangeList() {}
 
-  static String describe(List<Path> files) {
+  public static String describe(List<Path> files) {
     if (files.isEmpty()) {
       return "no files";
     }

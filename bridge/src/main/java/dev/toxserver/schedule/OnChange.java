@@ -1,4 +1,4 @@
-package dev.toxserver.watch;
+package dev.toxserver.schedule;
 
 import java.util.Locale;
 
