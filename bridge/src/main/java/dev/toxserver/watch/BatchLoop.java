@@ -72,7 +72,7 @@ final class BatchLoop {
   private long lastChange;
 
   /** When polling: the stat each pending path had at the scan that last saw it change. */
-  private final Map<String, ContentIndex.Stat> pendingStats = new HashMap<>();
+  private final Map<String, ContentIndex.FileStamp> pendingStats = new HashMap<>();
 
   BatchLoop(WatchSettings settings, ProjectWatcher.Listener listener) {
     this.settings = settings;
@@ -198,7 +198,7 @@ final class BatchLoop {
       end(rootGone(settings.root()));
       return false;
     }
-    Map<String, ContentIndex.Stat> differences;
+    Map<String, ContentIndex.FileStamp> differences;
     try {
       differences = index.scan();
     } catch (IOException e) {
@@ -206,9 +206,9 @@ final class BatchLoop {
       return true;
     }
     Instant at = Instant.now();
-    for (Map.Entry<String, ContentIndex.Stat> difference : differences.entrySet()) {
+    for (Map.Entry<String, ContentIndex.FileStamp> difference : differences.entrySet()) {
       String path = difference.getKey();
-      ContentIndex.Stat stat = difference.getValue();
+      ContentIndex.FileStamp stat = difference.getValue();
       if (!pending.containsKey(path) || !Objects.equals(pendingStats.get(path), stat)) {
         pendingStats.put(path, stat);
         note(path, at, nanos);

@@ -43,7 +43,7 @@ final class ContentIndex {
   private record Entry(long size, FileTime modified, byte[] digest) {}
 
   /** A file's size and modification time, as a poll compares them. */
-  record Stat(long size, FileTime modified) {}
+  record FileStamp(long size, FileTime modified) {}
 
   private final TreeWalker walker;
   private final NavigableMap<String, Entry> entries = new TreeMap<>();
@@ -79,8 +79,8 @@ final class ContentIndex {
    * (new files included), with its stat; and each indexed file that is gone, with {@code null}.
    * Reads no content.
    */
-  Map<String, Stat> scan() throws IOException {
-    Map<String, Stat> differences = new TreeMap<>();
+  Map<String, FileStamp> scan() throws IOException {
+    Map<String, FileStamp> differences = new TreeMap<>();
     Set<String> seen = new HashSet<>();
     walker.walk(
         walker.root(),
@@ -88,7 +88,7 @@ final class ContentIndex {
         (relative, file, attributes) -> {
           seen.add(relative);
           Entry known = entries.get(relative);
-          Stat now = new Stat(attributes.size(), attributes.lastModifiedTime());
+          FileStamp now = new FileStamp(attributes.size(), attributes.lastModifiedTime());
           if (known == null
               || known.size() != now.size()
               || !known.modified().equals(now.modified())) {

@@ -25,9 +25,9 @@ class BridgeLauncherIT {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
+  private record Launched(int code, String out, String err) {}
 
-  private Result launch(Map<String, String> env, List<String> command) throws Exception {
+  private Launched launch(Map<String, String> env, List<String> command) throws Exception {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     ProcessBuilder pb =
@@ -40,26 +40,26 @@ class BridgeLauncherIT {
     pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(
+    return new Launched(
         p.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
-  private Result launch(String... args) throws Exception {
+  private Launched launch(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
     cmd.addAll(List.of(args));
     return launch(Map.of(), cmd);
   }
 
   /** The launcher with a pseudo-terminal as stdout and stderr, through util-linux's script(1). */
-  private Result launchOnTerminal(Map<String, String> env, String args) throws Exception {
+  private Launched launchOnTerminal(Map<String, String> env, String args) throws Exception {
     return launch(env, List.of("script", "-qec", LAUNCHER + " " + args, "/dev/null"));
   }
 
   @Test
   void theLauncherRunsTheBuiltJarAndRecordsAStartUpArchive() throws Exception {
-    Result version = launch("--version");
+    Launched version = launch("--version");
     assertThat(version.code()).isZero();
     assertThat(version.out()).startsWith("bridge ");
     assertThat(version.err()).as("nothing but the answer").isEmpty();
@@ -73,7 +73,7 @@ class BridgeLauncherIT {
   void anOldJavaInJavaHomeIsRefusedWithAClearMessageAndNeverRun() throws Exception {
     FakeJava java11 = FakeJava.jdk(dir.resolve("jdk-11"), "11.0.22");
 
-    Result run =
+    Launched run =
         launch(Map.of("JAVA_HOME", java11.home().toString()), List.of(LAUNCHER.toString(), "run"));
 
     assertThat(run.code()).isEqualTo(1);
@@ -90,7 +90,7 @@ class BridgeLauncherIT {
   void anOldJavaOnThePathIsAskedForItsVersionAndNothingElse() throws Exception {
     FakeJava java11 = FakeJava.alone(dir.resolve("old-java"), "11.0.22");
 
-    Result run =
+    Launched run =
         launch(
             Map.of("JAVA_HOME", "", "PATH", java11.bin() + ":/usr/bin:/bin"),
             List.of(LAUNCHER.toString(), "stdio"));
@@ -109,7 +109,7 @@ class BridgeLauncherIT {
   void runThroughTheLauncherKeepsStreamsApartAndSummarisesWithoutColourOffATerminal()
       throws Exception {
     try (TestServer server = TestServer.start(FakeTox.command(), dir)) {
-      Result run = launch("-p", Integer.toString(server.server.port()), "run", "--", "exit", "4");
+      Launched run = launch("-p", Integer.toString(server.server.port()), "run", "--", "exit", "4");
       assertThat(run.code()).isEqualTo(4);
       assertThat(run.out()).isEqualTo("exiting with 4\n");
       assertThat(run.err()).matches("to stderr\n\\[FAIL\\] failed \\(exit 4\\) in \\d+\\.\\d s\n");
@@ -120,10 +120,10 @@ class BridgeLauncherIT {
   void theSummaryIsColouredOnATerminalUnlessNoColorIsSet() throws Exception {
     try (TestServer server = TestServer.start(FakeTox.command(), dir)) {
       String args = "-p " + server.server.port() + " run -- echo hi";
-      Result coloured = launchOnTerminal(Map.of(), args);
+      Launched coloured = launchOnTerminal(Map.of(), args);
       assertThat(coloured.code()).isZero();
       assertThat(coloured.out()).contains("hi").contains("\u001b[32m[DONE] passed in");
-      Result plain = launchOnTerminal(Map.of("NO_COLOR", "1"), args);
+      Launched plain = launchOnTerminal(Map.of("NO_COLOR", "1"), args);
       assertThat(plain.out()).contains("[DONE] passed in").doesNotContain("\u001b[");
     }
   }

@@ -86,7 +86,7 @@ class WatchLimitTest {
         run(List.of("unshare", "--user", "--map-root-user", "sh", "-c", setLimit)).exitCode == 0,
         "needs unshare and per-user-namespace inotify limits (Linux >= 5.11)");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Result result =
+    ProbeRun result =
         run(
             List.of(
                 "unshare",
@@ -106,9 +106,9 @@ class WatchLimitTest {
     return result.output.lines().filter(line -> !line.isBlank()).toList();
   }
 
-  private record Result(int exitCode, String output) {}
+  private record ProbeRun(int exitCode, String output) {}
 
-  private static Result run(List<String> command) throws Exception {
+  private static ProbeRun run(List<String> command) throws Exception {
     Path output = Files.createTempFile("watch-limit-probe", ".out");
     try {
       Process process;
@@ -119,14 +119,14 @@ class WatchLimitTest {
                 .redirectOutput(output.toFile())
                 .start();
       } catch (IOException e) {
-        return new Result(-1, e.toString()); // no unshare here
+        return new ProbeRun(-1, e.toString()); // no unshare here
       }
       process.getOutputStream().close();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("timed out: " + command);
       }
-      return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+      return new ProbeRun(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } finally {
       Files.delete(output);
     }

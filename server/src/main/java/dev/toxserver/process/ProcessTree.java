@@ -30,7 +30,7 @@ public final class ProcessTree {
    * One line of /proc/PID/stat, the fields we need; {@code startTime} is field 22, the start in
    * clock ticks since boot, which tells a process from a later one that got the same pid.
    */
-  private record Stat(long pid, char state, long ppid, long session, long startTime) {
+  private record ProcStat(long pid, char state, long ppid, long session, long startTime) {
     boolean running() {
       return state != 'Z' && state != 'X';
     }
@@ -38,7 +38,7 @@ public final class ProcessTree {
 
   /** Live, non-zombie members of the tree rooted at {@code root}, the root first if it runs. */
   public static List<ProcessHandle> members(ProcessHandle root) {
-    Map<Long, Stat> all = scan();
+    Map<Long, ProcStat> all = scan();
     if (all == null) {
       Set<ProcessHandle> found = new LinkedHashSet<>();
       if (root.isAlive()) {
@@ -50,10 +50,10 @@ public final class ProcessTree {
     }
     long rootPid = root.pid();
     // A command not started through setsid shares the server's session, which must never be swept.
-    Stat self = all.get(ProcessHandle.current().pid());
+    ProcStat self = all.get(ProcessHandle.current().pid());
     boolean ownSession = self == null || self.session() != rootPid;
     Map<Long, List<Long>> children = new HashMap<>();
-    for (Stat s : all.values()) {
+    for (ProcStat s : all.values()) {
       children.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s.pid());
     }
     Set<Long> pids = new LinkedHashSet<>();
@@ -69,7 +69,7 @@ public final class ProcessTree {
       }
     }
     if (ownSession) {
-      for (Stat s : all.values()) {
+      for (ProcStat s : all.values()) {
         if (s.session() == rootPid) {
           pids.add(s.pid());
         }
@@ -77,7 +77,7 @@ public final class ProcessTree {
     }
     List<ProcessHandle> result = new ArrayList<>();
     for (long pid : pids) {
-      Stat s = all.get(pid);
+      ProcStat s = all.get(pid);
       if (s != null && s.running() && pid != ProcessHandle.current().pid()) {
         ProcessHandle.of(pid).ifPresent(result::add);
       }
@@ -92,7 +92,7 @@ public final class ProcessTree {
    */
   public static OptionalLong startTime(long pid) {
     return readStat(PROC.resolve(Long.toString(pid)).resolve("stat"))
-        .filter(Stat::running)
+        .filter(ProcStat::running)
         .map(s -> OptionalLong.of(s.startTime()))
         .orElse(OptionalLong.empty());
   }
@@ -103,13 +103,13 @@ public final class ProcessTree {
    * last member ends, and Linux does not hand out the pid again meanwhile). Empty without /proc.
    */
   public static List<ProcessHandle> session(long sid) {
-    Map<Long, Stat> all = scan();
+    Map<Long, ProcStat> all = scan();
     if (all == null) {
       return List.of();
     }
     long self = ProcessHandle.current().pid();
     List<ProcessHandle> result = new ArrayList<>();
-    for (Stat s : all.values()) {
+    for (ProcStat s : all.values()) {
       if (s.session() == sid && s.running() && s.pid() != self) {
         ProcessHandle.of(s.pid()).ifPresent(result::add);
       }
@@ -118,11 +118,11 @@ public final class ProcessTree {
   }
 
   /** Every process's stat, or null when /proc cannot be read. */
-  private static Map<Long, Stat> scan() {
+  private static Map<Long, ProcStat> scan() {
     if (!Files.isDirectory(PROC)) {
       return null;
     }
-    Map<Long, Stat> all = new HashMap<>();
+    Map<Long, ProcStat> all = new HashMap<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
       for (Path p : dir) {
         String name = p.getFileName().toString();
@@ -138,7 +138,7 @@ public final class ProcessTree {
   }
 
   /** Parses "pid (comm) state ppid pgrp session ..."; comm may hold spaces and parentheses. */
-  private static Optional<Stat> readStat(Path file) {
+  private static Optional<ProcStat> readStat(Path file) {
     try {
       byte[] b = Files.readAllBytes(file);
       int close = b.length - 1;
@@ -168,7 +168,7 @@ public final class ProcessTree {
         f[k] = neg ? -v : v;
         i++;
       }
-      return Optional.of(new Stat(pid, state, f[0], f[2], f[18]));
+      return Optional.of(new ProcStat(pid, state, f[0], f[2], f[18]));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // the process ended while we looked
     }
@@ -184,7 +184,7 @@ public final class ProcessTree {
       return false;
     }
     return readStat(PROC.resolve(Long.toString(p.pid())).resolve("stat"))
-        .map(Stat::running)
+        .map(ProcStat::running)
         .orElse(p.isAlive());
   }
 
