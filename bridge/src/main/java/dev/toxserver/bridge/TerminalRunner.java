@@ -60,15 +60,14 @@ final class TerminalRunner implements RunExecutor {
       Terminal.say(err, header(run.trigger(), run.files(), settings.color(), LocalTime.now()));
       TerminalRun.Outcome o = shown.execute(run.args());
       long ms = (System.nanoTime() - start) / 1_000_000;
-      // TerminalRun tells a lost server only by its exit code. A command that itself exits with
-      // 69 or 77 also gets a new connection for the next run: that costs a reconnect, no more.
-      return switch (o.exitCode()) {
-        case ExitCodes.UNREACHABLE ->
-            RunOutcome.failed(RunOutcome.Fault.UNREACHABLE, null, o.cancelled(), ms);
-        case ExitCodes.AUTH ->
-            RunOutcome.failed(RunOutcome.Fault.AUTH_FAILED, null, o.cancelled(), ms);
-        default -> RunOutcome.ran(o.exitCode(), o.cancelled(), ms); // as a shell reports it
-      };
+      if (!o.serverLost()) {
+        return RunOutcome.ran(o.exitCode(), o.cancelled(), ms); // as a shell reports it
+      }
+      RunOutcome.Fault fault =
+          o.exitCode() == ExitCodes.AUTH
+              ? RunOutcome.Fault.AUTH_FAILED
+              : RunOutcome.Fault.UNREACHABLE;
+      return RunOutcome.failed(fault, null, o.cancelled(), ms);
     } finally {
       current = null;
     }

@@ -50,8 +50,10 @@ public final class TerminalRun {
    *     unreachable, 77 authentication failed, 1 refused by the server, 130 cancelled before it
    *     started
    * @param cancelled whether it was cancelled (^C) before it ended
+   * @param serverLost whether the server could not be reached or refused this client's key (then
+   *     {@code exitCode} is 69 or 77): the connection is of no more use
    */
-  public record Outcome(int exitCode, boolean cancelled) {}
+  public record Outcome(int exitCode, boolean cancelled, boolean serverLost) {}
 
   private final ToxServerClient client;
   private final Settings settings;
@@ -175,19 +177,19 @@ public final class TerminalRun {
         ended = true;
       }
       boolean cancelled = wasCancelled();
-      Outcome outcome = new Outcome(result.shellExitCode(), cancelled);
+      Outcome outcome = new Outcome(result.shellExitCode(), cancelled, false);
       summary(outcome, result.returncode(), System.nanoTime() - started);
       return outcome;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
       message(settings.program() + ": " + e.getMessage());
-      return new Outcome(ExitCodes.of(e), wasCancelled());
+      return new Outcome(ExitCodes.of(e), wasCancelled(), true);
     } catch (ServerErrorException e) {
       if (wasCancelled()) {
         message("The run was cancelled before it started.");
-        return new Outcome(ExitCodes.INTERRUPTED, true);
+        return new Outcome(ExitCodes.INTERRUPTED, true, false);
       }
       message(settings.program() + ": the server refused the run: " + e.getMessage());
-      return new Outcome(ExitCodes.of(e), false);
+      return new Outcome(ExitCodes.of(e), false, false);
     }
   }
 
