@@ -5,18 +5,14 @@ import static dev.toxserver.bench.Figures.percentile;
 import dev.toxserver.bench.Processes;
 import dev.toxserver.watch.ChangeBatch;
 import dev.toxserver.watch.InotifyWatches;
-import dev.toxserver.watch.PathFilter;
 import dev.toxserver.watch.ProjectWatcher;
 import dev.toxserver.watch.WatchSettings;
 import io.methvin.watcher.DirectoryWatcher;
 import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +64,7 @@ final class WatchMeasurement {
       case "directory-watcher-filtered" ->
           measure.directoryWatcher(
               "ProjectWatcher's filter as its walk, fileHashing(true)",
-              filteringVisitor(measure.root));
+              ProjectWatcher.treeVisitor(WatchSettings.of(measure.root)));
       default -> throw new WatchBenchFailure("unknown scenario " + scenario);
     }
     System.out.printf(
@@ -206,39 +202,6 @@ final class WatchMeasurement {
     }
     sources.sort(null);
     return sources;
-  }
-
-  /** The walk ProjectWatcher gives directory-watcher, rebuilt from the public PathFilter. */
-  private static FileTreeVisitor filteringVisitor(Path root) throws IOException {
-    PathFilter filter = PathFilter.load(WatchSettings.of(root));
-    return (start, onDirectory, onFile) ->
-        Files.walkFileTree(
-            start,
-            new SimpleFileVisitor<>() {
-              @Override
-              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes)
-                  throws IOException {
-                if (filter.ignoresDirectory(root.relativize(dir))) {
-                  return FileVisitResult.SKIP_SUBTREE;
-                }
-                onDirectory.call(dir);
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                  throws IOException {
-                if (filter.triggers(root.relativize(file))) {
-                  onFile.call(file);
-                }
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult visitFileFailed(Path file, IOException error) {
-                return FileVisitResult.CONTINUE;
-              }
-            });
   }
 
   /** This process's inotify watches; -1 where there is no /proc. */
