@@ -202,9 +202,8 @@ class BridgeStdioTest {
       CompletableFuture<BridgeApi.RunResult> run =
           b.bridge.run(args("tree", child.toString(), daemon.toString()));
       BridgeApi.RunQueued q = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
-      Await.until(() -> Files.exists(daemon), T, "the run's tree to be ready");
-      long childPid = Long.parseLong(Files.readString(child).trim());
-      long daemonPid = Long.parseLong(Files.readString(daemon).trim());
+      long childPid = Await.pidIn(child, T);
+      long daemonPid = Await.pidIn(daemon, T);
       run.cancel(true); // lsp4j sends $/cancelRequest
       BridgeApi.RunFinished f =
           b.editor.await(BridgeApi.RunFinished.class, x -> x.runId == q.runId, T);
@@ -344,8 +343,8 @@ class BridgeStdioTest {
         StdioBridge b = StdioBridge.start(dir)) {
       b.initialize(project, server.server.port(), false);
       b.bridge.run(args("tree", child.toString(), daemon.toString()));
-      Await.until(() -> Files.exists(daemon), T, "the run's tree to be ready");
-      long childPid = Long.parseLong(Files.readString(child).trim());
+      long childPid = Await.pidIn(child, T);
+      Await.pidIn(daemon, T); // the run's tree is ready
       long start = System.nanoTime();
       b.process.getOutputStream().close();
       assertThat(b.waitFor(T)).isEqualTo(1); // no shutdown came first

@@ -45,20 +45,6 @@ class KilledServerTest {
     };
   }
 
-  private static long pidIn(Path file) throws Exception {
-    Await.until(
-        () -> {
-          try {
-            return Files.exists(file) && !Files.readString(file).isBlank();
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        },
-        T,
-        file + " to be written");
-    return Long.parseLong(Files.readString(file).trim());
-  }
-
   private List<Path> records() throws Exception {
     Path runs = StateDir.of(dir).resolve(RunRecords.FOLDER);
     if (!Files.isDirectory(runs)) {
@@ -83,7 +69,7 @@ class KilledServerTest {
             Duration.ofSeconds(2),
             new Recorder());
     run.recorder.awaitStdout("tree ready", T);
-    return new TreeRun(run, pidIn(a), pidIn(b));
+    return new TreeRun(run, Await.pidIn(a, T), Await.pidIn(b, T));
   }
 
   @Test

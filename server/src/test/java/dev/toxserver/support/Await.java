@@ -1,5 +1,9 @@
 package dev.toxserver.support;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -63,6 +67,26 @@ public final class Await {
       }
       Thread.sleep(POLL_MILLIS);
     }
+  }
+
+  /**
+   * The pid a test process writes to {@code file} ({@code echo $! > file}), once the whole line is
+   * there: the shell creates the file before it writes to it.
+   */
+  public static long pidIn(Path file, Duration timeout) throws IOException, InterruptedException {
+    return value(
+        () -> {
+          try {
+            String text = Files.readString(file);
+            return text.endsWith("\n")
+                ? Optional.of(Long.parseLong(text.trim()))
+                : Optional.<Long>empty();
+          } catch (NoSuchFileException e) {
+            return Optional.<Long>empty();
+          }
+        },
+        timeout,
+        "a pid in " + file);
   }
 
   /** Whether a process with this pid is running (not gone, not a zombie). */
