@@ -25,19 +25,19 @@ public final class BridgeCdsTraining {
   public static void main(String[] args) throws Exception {
     StringWriter sink = new StringWriter();
     for (String command : List.of("run", "watch", "ping")) {
-      BridgeCli.execute(
-          new String[] {command, "--help"}, Map.of(), new PrintWriter(sink), new PrintWriter(sink));
+      new BridgeCli(Map.of())
+          .execute(new String[] {command, "--help"}, new PrintWriter(sink), new PrintWriter(sink));
     }
     try (LocalServer server = LocalServer.start(List.of("true"), Path.of(""), Level.WARNING)) {
       String endpoint = server.endpoint();
       String port = endpoint.substring(endpoint.lastIndexOf(':') + 1);
       String[] run = {"-h", "127.0.0.1", "-p", port, "-l", "WARNING", "run", "--", "x"};
       QuickRun.parse(run, Map.of()).orElseThrow().execute();
-      BridgeCli.execute(
-          new String[] {"-h", "127.0.0.1", "-p", port, "ping"},
-          Map.of(),
-          new PrintWriter(sink),
-          new PrintWriter(sink));
+      new BridgeCli(Map.of())
+          .execute(
+              new String[] {"-h", "127.0.0.1", "-p", port, "ping"},
+              new PrintWriter(sink),
+              new PrintWriter(sink));
     }
     Path tree = Files.createTempDirectory("bridge-cds");
     try (var watcher =

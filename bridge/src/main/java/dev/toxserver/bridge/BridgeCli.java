@@ -4,7 +4,6 @@ import dev.toxserver.cli.CancelCommand;
 import dev.toxserver.cli.PingCommand;
 import dev.toxserver.cli.ProgramRoot;
 import dev.toxserver.cli.QuitCommand;
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -50,12 +49,6 @@ public final class BridgeCli extends ProgramRoot {
 
   BridgeCli(Map<String, String> env) {
     super("bridge", env, false, "run, watch, stdio, auth, ping, quit, cancel");
-  }
-
-  /** Runs the CLI with these arguments and environment; returns the exit code. */
-  public static int execute(
-      String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return new BridgeCli(env).execute(args, out, err);
   }
 
   public static void main(String[] args) {

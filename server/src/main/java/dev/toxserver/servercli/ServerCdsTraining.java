@@ -22,10 +22,10 @@ public final class ServerCdsTraining {
 
   public static void main(String[] args) throws Exception {
     StringWriter sink = new StringWriter();
-    ToxServerCli.execute(
-        new String[] {"--help"}, Map.of(), new PrintWriter(sink), new PrintWriter(sink));
-    ToxServerCli.execute(
-        new String[] {"serve", "--help"}, Map.of(), new PrintWriter(sink), new PrintWriter(sink));
+    new ToxServerCli(Map.of())
+        .execute(new String[] {"--help"}, new PrintWriter(sink), new PrintWriter(sink));
+    new ToxServerCli(Map.of())
+        .execute(new String[] {"serve", "--help"}, new PrintWriter(sink), new PrintWriter(sink));
     Logging.configure(java.util.logging.Level.WARNING, System.err);
     ToxServer server = new ToxServer(ServerConfig.local(List.of("true"), Path.of("")));
     String endpoint = server.start();

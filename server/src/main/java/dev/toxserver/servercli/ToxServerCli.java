@@ -4,7 +4,6 @@ import dev.toxserver.cli.CancelCommand;
 import dev.toxserver.cli.PingCommand;
 import dev.toxserver.cli.ProgramRoot;
 import dev.toxserver.cli.QuitCommand;
-import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,12 +46,6 @@ public final class ToxServerCli extends ProgramRoot {
 
   ToxServerCli(Map<String, String> env) {
     super("tox-server", env, true, "serve, run, ping, quit, cancel");
-  }
-
-  /** Runs the CLI with these arguments and environment; returns the exit code. */
-  public static int execute(
-      String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return new ToxServerCli(env).execute(args, out, err);
   }
 
   public static void main(String[] args) {
