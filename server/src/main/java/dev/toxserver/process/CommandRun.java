@@ -78,13 +78,31 @@ public final class CommandRun {
       OutputSink sink,
       Executor threads)
       throws IOException {
+    return start(name, argv, workdir, Map.of(), grace, sink, threads);
+  }
+
+  /**
+   * Starts {@code argv} as {@link #start(String, List, Path, Duration, OutputSink, Executor)} does,
+   * with {@code env} set in its environment over the server's (the run-record token, which the
+   * whole tree inherits).
+   */
+  public static CommandRun start(
+      String name,
+      List<String> argv,
+      Path workdir,
+      Map<String, String> env,
+      Duration grace,
+      OutputSink sink,
+      Executor threads)
+      throws IOException {
     List<String> full = new ArrayList<>();
     SETSID.ifPresent(p -> full.add(p.toString()));
     full.addAll(argv);
     ProcessBuilder pb = new ProcessBuilder(full).directory(workdir.toFile());
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> env = pb.environment();
-    DEFAULT_ENV.forEach(env::putIfAbsent);
+    Map<String, String> environment = pb.environment();
+    DEFAULT_ENV.forEach(environment::putIfAbsent);
+    environment.putAll(env);
     CommandRun run = new CommandRun(name, pb.start(), grace, sink, threads);
     threads.execute(run.stdout);
     threads.execute(run.stderr);

@@ -1,14 +1,17 @@
 package dev.toxserver.process;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -115,6 +118,65 @@ public final class ProcessTree {
       }
     }
     return result;
+  }
+
+  /**
+   * The session id of a running process, or empty when it is gone, a zombie, or /proc cannot be
+   * read.
+   */
+  public static OptionalLong sessionId(long pid) {
+    return readStat(PROC.resolve(Long.toString(pid)).resolve("stat"))
+        .filter(ProcStat::running)
+        .map(s -> OptionalLong.of(s.session()))
+        .orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The value of {@code name} in the environment a process was started with ({@code
+   * /proc/PID/environ}), or empty when it has none, is gone, or its environment cannot be read —
+   * Linux lets only its owner (or root) read it.
+   */
+  public static Optional<String> environmentValue(long pid, String name) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start >= prefix.length
+            && Arrays.equals(env, start, start + prefix.length, prefix, 0, prefix.length)) {
+          return Optional.of(
+              new String(
+                  env, start + prefix.length, i - start - prefix.length, StandardCharsets.UTF_8));
+        }
+        start = i + 1;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** This boot's id, which tells records written before a reboot; null where Linux has none. */
+  public static String bootId() {
+    try {
+      return Objects.requireNonNull(
+              Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.UTF_8))
+          .trim();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** This process's pid namespace ("pid:[4026531836]"), which a restarted container changes. */
+  public static String pidNamespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Every process's stat, or null when /proc cannot be read. */

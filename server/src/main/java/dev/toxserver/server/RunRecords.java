@@ -1,23 +1,18 @@
 package dev.toxserver.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toxserver.keys.StateDir;
 import dev.toxserver.process.ProcessTree;
-import dev.toxserver.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -26,96 +21,128 @@ import java.util.logging.Logger;
 
 /**
  * The runs a server has started and whose process trees may still be alive, one small JSON file
- * each in {@code <workdir>/.tox-server/runs/}, so that a server killed with SIGKILL (which cannot
- * end its runs) leaves its successor a list of what to end.
+ * each (a {@link RunRecord}), so that a server killed with SIGKILL (which cannot end its runs)
+ * leaves its successor a list of what to end.
  *
- * <p>A record is named {@code <pid>.json} after the run's command, which leads a session of its own
- * (runs start through {@code setsid}), and holds:
+ * <p>The records live outside the workspace, which the host and whatever is cloned into the project
+ * can write: in {@code ${XDG_STATE_HOME:-~/.local/state}/tox-server/runs/<workdir key>/}, a {@link
+ * PrivateFolder} of this user's (0700), one folder per working directory (the key is a hash of its
+ * real path). Nothing there is followed through a symlink.
  *
- * <pre>{@code
- * {"pid": 4242, "start": 1234567,            // the leader, and field 22 of /proc/4242/stat
- *  "server_pid": 4200, "server_start": 1234000, "boot_id": "…", "pid_ns": "pid:[4026531836]",
- *  "argv": ["/usr/bin/tox", "-e", "py"]}
- * }</pre>
- *
- * <p>It is written when the run starts and removed when the run's whole tree is gone. A starting
- * server {@link #sweep sweeps} the records before it serves: see there for the rules.
+ * <p>Each server start draws a random token (SecureRandom, 256 bits) that every run gets in its
+ * environment as {@value RunToken#VARIABLE}, inherited by the whole tree; the record keeps only its
+ * SHA-256. Before signalling anything the sweep reads the token back from {@code
+ * /proc/PID/environ}: a process that does not carry it was not started by that server, whatever the
+ * record says. A record is named {@code <pid>.json} after the run's command, which leads a session
+ * of its own (runs start through {@code setsid}); it is written when the run starts and removed
+ * when the run's whole tree is gone. A starting server {@link #sweep sweeps} the records before it
+ * serves: see there for the rules.
  */
 final class RunRecords {
   private static final Logger LOG = Logger.getLogger("tox-server");
 
-  /** The folder's name inside {@link StateDir}. */
-  static final String FOLDER = "runs";
-
   private static final String SUFFIX = ".json";
 
-  private final Path dir;
+  /** A record is a few hundred bytes; argv may be long, but not this long. */
+  private static final int MAX_RECORD_BYTES = 1 << 20;
+
+  private final PrivateFolder folder;
   private final long serverPid = ProcessHandle.current().pid();
   private final long serverStart = ProcessTree.startTime(serverPid).orElse(-1);
-  private final String bootId = bootId();
-  private final String pidNamespace = pidNamespace();
+  private final String bootId = ProcessTree.bootId();
+  private final String pidNamespace = ProcessTree.pidNamespace();
+  private final RunToken token = RunToken.random();
 
-  private RunRecords(Path dir) {
-    this.dir = dir;
+  private RunRecords(PrivateFolder folder) {
+    this.folder = folder;
   }
 
-  /** The records of {@code workdir}, the folder created if missing. */
+  /**
+   * The records of {@code workdir}, in this user's state folder ({@code XDG_STATE_HOME}, else
+   * {@code ~/.local/state}), the folders created if missing.
+   *
+   * @throws IOException when there is no such folder, or it is unsafe (see {@link PrivateFolder})
+   */
   static RunRecords open(Path workdir) throws IOException {
-    Path dir = StateDir.open(workdir).resolve(FOLDER);
-    Files.createDirectories(dir);
-    return new RunRecords(dir);
+    return open(workdir, stateHome());
+  }
+
+  /** The records of {@code workdir} under {@code stateHome} instead of the user's. */
+  static RunRecords open(Path workdir, Path stateHome) throws IOException {
+    return new RunRecords(PrivateFolder.open(stateHome, "tox-server", "runs", key(workdir)));
+  }
+
+  /** Where {@link #open(Path, Path)} keeps the records of {@code workdir}. */
+  static Path folder(Path workdir, Path stateHome) throws IOException {
+    return stateHome.resolve("tox-server").resolve("runs").resolve(key(workdir));
+  }
+
+  private static Path stateHome() throws IOException {
+    String xdg = System.getenv("XDG_STATE_HOME");
+    if (xdg != null && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg);
+    }
+    String home = System.getProperty("user.home");
+    if (home == null || home.isEmpty() || home.equals("?")) {
+      throw new IOException("this user has no home folder; set XDG_STATE_HOME");
+    }
+    return Path.of(home, ".local", "state");
+  }
+
+  /** The working directory's folder name: a hash of its real path, so each has its own. */
+  private static String key(Path workdir) throws IOException {
+    byte[] path = workdir.toRealPath().toString().getBytes(StandardCharsets.UTF_8);
+    return HexFormat.of().formatHex(RunToken.sha256(path), 0, 16);
   }
 
   Path dir() {
-    return dir;
+    return folder.path();
   }
 
-  /** One record: a run's session leader, the server that started it, and what it ran. */
-  record RunRecord(
-      long pid,
-      long start,
-      long serverPid,
-      long serverStart,
-      String bootId,
-      String pidNamespace,
-      List<String> argv,
-      Path file) {}
+  /** What every run of this server gets in its environment. */
+  Map<String, String> runEnvironment() {
+    return token.environment();
+  }
+
+  /** The SHA-256 of this server's token, as its records hold it. */
+  String tokenSha256() {
+    return token.sha256Hex();
+  }
 
   /**
    * Records a run that has just started. A record that cannot be written costs only the clean-up
    * after a crash, so it is logged, not thrown.
    */
   void add(long pid, List<String> argv) {
-    ObjectNode o = Json.NODES.objectNode();
-    o.put("pid", pid);
-    // A leader that has already exited has no start time: the sweep then goes by session alone.
-    o.put("start", ProcessTree.startTime(pid).orElse(-1));
-    o.put("server_pid", serverPid);
-    o.put("server_start", serverStart);
-    if (bootId != null) {
-      o.put("boot_id", bootId);
+    OptionalLong start = ProcessTree.startTime(pid);
+    if (start.isEmpty()) {
+      // Already gone: without its start time the record could not tell it from a later process.
+      LOG.fine(() -> "run pid " + pid + " ended before it was recorded");
+      return;
     }
-    if (pidNamespace != null) {
-      o.put("pid_ns", pidNamespace);
-    }
-    ArrayNode a = o.putArray("argv");
-    argv.forEach(a::add);
-    Path file = dir.resolve(pid + SUFFIX);
-    Path tmp = dir.resolve("." + pid + SUFFIX + ".tmp");
+    write(
+        new RunRecord(
+            pid,
+            start.getAsLong(),
+            serverPid,
+            serverStart,
+            Objects.requireNonNullElse(bootId, "unknown"),
+            Objects.requireNonNullElse(pidNamespace, "unknown"),
+            tokenSha256(),
+            List.copyOf(argv),
+            null));
+  }
+
+  /** Writes {@code run} as {@code <pid>.json}; logs what went wrong. */
+  void write(RunRecord run) {
     try {
-      // Written aside and renamed, so that a crash mid-write leaves no half record.
-      Files.writeString(tmp, Json.toText(o) + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      folder.write(run.pid() + SUFFIX, run.toJson());
     } catch (IOException e) {
       LOG.warning(
           "Cannot record run pid "
-              + pid
+              + run.pid()
               + " in "
-              + dir
+              + dir()
               + " ("
               + e.getMessage()
               + "): if this server is killed, the next one cannot end that run's processes.");
@@ -125,49 +152,64 @@ final class RunRecords {
   /** Forgets a run whose tree is gone. */
   void remove(long pid) {
     try {
-      Files.deleteIfExists(dir.resolve(pid + SUFFIX));
+      Files.deleteIfExists(dir().resolve(pid + SUFFIX));
     } catch (IOException e) {
       LOG.log(Level.FINE, "cannot remove the record of run pid " + pid, e);
     }
   }
 
-  /** What {@link #sweep} did. */
-  record Sweep(List<RunRecord> ended, List<Long> pids, List<RunRecord> leftAlone) {}
+  /**
+   * What {@link #sweep} did: the records whose processes it ended, those processes, the records of
+   * live servers it left alone, and why it refused the others.
+   */
+  record Sweep(
+      List<RunRecord> ended, List<Long> pids, List<RunRecord> leftAlone, List<String> refusals) {}
 
   /**
    * Ends what is left of the runs of servers that are gone, before this one serves.
    *
    * <ul>
+   *   <li>A record with a field missing or out of range, or naming pid 0 or 1, this server, its
+   *       session or one of its ancestors, is refused (logged) and deleted, as is one that is not a
+   *       regular file. Records from before a reboot or from another pid namespace (a container
+   *       since restarted: its pids name other processes here) are deleted.
    *   <li>A record whose server still runs (same pid, same start time: another server on this
-   *       workdir, on another port, or another server in this JVM) is left alone.
-   *   <li>Otherwise the run's processes are those whose session id is the recorded pid, and the
-   *       leader itself if it still runs with the recorded start time. (A pid cannot be handed out
-   *       again while a session of that id has members, so a leader with another start time means
-   *       the session is empty.) They get SIGTERM, and SIGKILL after {@code grace}.
-   *   <li>The record is then deleted, as are records that are unreadable or from before a reboot.
+   *       workdir, or another server in this JVM) is left alone.
+   *   <li>Otherwise, when the leader still runs with the recorded start time and carries the
+   *       record's token, the run's processes are the leader and every process of its session (tox
+   *       passes only some variables on to what it runs, so members need not carry the token: a
+   *       session has only what its leader's session forked). A leader with another start time
+   *       means the pid was handed out again, so the session is empty; one without the token was
+   *       not started by a tox-server, and nothing is touched. With the leader gone, the members of
+   *       its session that carry the token are the run's. They get SIGTERM, and SIGKILL after
+   *       {@code grace}; the record is deleted.
    * </ul>
    */
   Sweep sweep(Duration grace) {
     List<RunRecord> ended = new ArrayList<>();
     List<RunRecord> leftAlone = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
     Set<ProcessHandle> targets = new LinkedHashSet<>();
     List<Path> done = new ArrayList<>();
+    if (bootId == null || pidNamespace == null) {
+      return new Sweep(List.of(), List.of(), List.of(), List.of()); // no /proc: nothing to check
+    }
     for (Path file : files()) {
-      RunRecord run = read(file);
-      if (run == null) {
-        LOG.warning("Removing an unreadable run record " + file);
+      RunRecord run;
+      try {
+        run = read(file);
+      } catch (IOException e) {
+        refusals.add(refuse(file, e.getMessage()));
         done.add(file);
         continue;
       }
-      if (run.bootId() != null && bootId != null && !run.bootId().equals(bootId)) {
-        done.add(file); // from before a reboot: nothing of it runs
+      if (!run.bootId().equals(bootId) || !run.pidNamespace().equals(pidNamespace)) {
+        done.add(file); // from before a reboot, or another container: nothing of it runs here
         continue;
       }
-      if (run.pidNamespace() != null
-          && pidNamespace != null
-          && !run.pidNamespace().equals(pidNamespace)) {
-        // From another pid namespace — a container that has since been restarted, say: its pids
-        // name other processes here, which must not be touched.
+      String refusal = refusal(run);
+      if (refusal != null) {
+        refusals.add(refuse(file, refusal));
         done.add(file);
         continue;
       }
@@ -175,7 +217,7 @@ final class RunRecords {
         leftAlone.add(run);
         continue;
       }
-      List<ProcessHandle> left = processesOf(run);
+      List<ProcessHandle> left = processesOf(run, refusals);
       if (!left.isEmpty()) {
         ended.add(run);
         targets.addAll(left);
@@ -206,12 +248,39 @@ final class RunRecords {
     }
     for (Path f : done) {
       try {
-        Files.deleteIfExists(f);
+        Files.deleteIfExists(f); // a symlink itself, never its target
       } catch (IOException e) {
         LOG.warning("Cannot remove the run record " + f + ": " + e.getMessage());
       }
     }
-    return new Sweep(List.copyOf(ended), pids, List.copyOf(leftAlone));
+    return new Sweep(List.copyOf(ended), pids, List.copyOf(leftAlone), List.copyOf(refusals));
+  }
+
+  private static String refuse(Path file, String why) {
+    String line = "Refusing the run record " + file + ": " + why + "; removing it";
+    LOG.warning(line);
+    return line;
+  }
+
+  /** Why the record must not be acted on whatever else it says, or null. */
+  private String refusal(RunRecord run) {
+    long pid = run.pid();
+    if (pid <= 1) {
+      return "pid " + pid + " is no run's (it would name every process of session " + pid + ")";
+    }
+    if (pid == serverPid) {
+      return "pid " + pid + " is this server";
+    }
+    if (ProcessTree.sessionId(serverPid).orElse(-1) == pid) {
+      return "pid " + pid + " leads this server's own session (the shell it was started from?)";
+    }
+    Optional<ProcessHandle> p = ProcessHandle.current().parent();
+    for (int depth = 0; p.isPresent() && depth < 64; depth++, p = p.get().parent()) {
+      if (p.get().pid() == pid) {
+        return "pid " + pid + " started this server (or one of its parents did)";
+      }
+    }
+    return null;
   }
 
   /** Whether the server that wrote the record is still running (this JVM included). */
@@ -220,16 +289,51 @@ final class RunRecords {
     return now.isPresent() && now.getAsLong() == run.serverStart();
   }
 
-  private static List<ProcessHandle> processesOf(RunRecord run) {
+  /** The run's processes still running: see {@link #sweep}. */
+  private static List<ProcessHandle> processesOf(RunRecord run, List<String> refusals) {
     OptionalLong leaderStart = ProcessTree.startTime(run.pid());
-    if (leaderStart.isPresent() && run.start() >= 0 && leaderStart.getAsLong() != run.start()) {
-      return List.of(); // the pid belongs to a newer process: the run's session is empty
-    }
-    Set<ProcessHandle> all = new LinkedHashSet<>(ProcessTree.session(run.pid()));
-    if (leaderStart.isPresent() && run.start() >= 0) {
+    if (leaderStart.isPresent()) {
+      if (leaderStart.getAsLong() != run.start()) {
+        return List.of(); // the pid belongs to a newer process: the run's session is empty
+      }
+      if (!carriesToken(run.pid(), run)) {
+        refusals.add(
+            refuse(
+                run.file(),
+                "pid "
+                    + run.pid()
+                    + " does not carry the record's token in its environment, so no tox-server"
+                    + " started it; leaving it alone"));
+        return List.of();
+      }
+      Set<ProcessHandle> all = new LinkedHashSet<>(ProcessTree.session(run.pid()));
       ProcessHandle.of(run.pid()).ifPresent(all::add);
+      return new ArrayList<>(all);
     }
-    return new ArrayList<>(all);
+    List<ProcessHandle> ours = new ArrayList<>();
+    List<Long> strangers = new ArrayList<>();
+    for (ProcessHandle p : ProcessTree.session(run.pid())) {
+      if (carriesToken(p.pid(), run)) {
+        ours.add(p);
+      } else {
+        strangers.add(p.pid());
+      }
+    }
+    if (!strangers.isEmpty()) {
+      refusals.add(
+          refuse(
+              run.file(),
+              "the processes "
+                  + strangers
+                  + " of session "
+                  + run.pid()
+                  + " (its leader is gone) do not carry the record's token; leaving them alone"));
+    }
+    return ours;
+  }
+
+  private static boolean carriesToken(long pid, RunRecord run) {
+    return RunToken.carriedBy(pid, run.tokenSha256());
   }
 
   /** SIGTERM, then SIGKILL to those still running after {@code grace}; waits (bounded) for both. */
@@ -261,58 +365,17 @@ final class RunRecords {
     return ps.stream().map(ProcessHandle::pid).toList();
   }
 
+  /** The record in {@code file}, read as the sweep reads it. */
+  static RunRecord read(Path file) throws IOException {
+    return RunRecord.parse(PrivateFolder.read(file, MAX_RECORD_BYTES), file);
+  }
+
   private List<Path> files() {
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-      ds.forEach(files::add);
+    try {
+      return folder.list(SUFFIX);
     } catch (IOException e) {
-      LOG.warning("Cannot read the run records in " + dir + ": " + e.getMessage());
-    }
-    return files;
-  }
-
-  /** The record in {@code file}, or null when it is not one. */
-  static RunRecord read(Path file) {
-    try {
-      JsonNode o = Json.read(Files.readAllBytes(file));
-      if (!o.path("pid").canConvertToLong() || !o.path("server_pid").canConvertToLong()) {
-        return null;
-      }
-      List<String> argv = new ArrayList<>();
-      o.path("argv").forEach(a -> argv.add(a.asText()));
-      JsonNode boot = o.get("boot_id");
-      JsonNode ns = o.get("pid_ns");
-      return new RunRecord(
-          o.path("pid").asLong(),
-          o.path("start").asLong(-1),
-          o.path("server_pid").asLong(),
-          o.path("server_start").asLong(-1),
-          boot != null && boot.isTextual() ? boot.asText() : null,
-          ns != null && ns.isTextual() ? ns.asText() : null,
-          List.copyOf(argv),
-          file);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** This boot's id, which tells records written before a reboot; null where Linux has none. */
-  private static String bootId() {
-    try {
-      return Objects.requireNonNull(
-              Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.UTF_8))
-          .trim();
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** This process's pid namespace ("pid:[4026531836]"), which a restarted container changes. */
-  private static String pidNamespace() {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
-    } catch (IOException | RuntimeException e) {
-      return null;
+      LOG.warning("Cannot read the run records in " + dir() + ": " + e.getMessage());
+      return List.of();
     }
   }
 

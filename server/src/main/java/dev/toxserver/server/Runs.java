@@ -173,6 +173,7 @@ final class Runs {
                 "run-" + run.id,
                 argv,
                 config.workdir(),
+                records != null ? records.runEnvironment() : Map.of(),
                 config.killGrace(),
                 output.sinkFor(run),
                 runThreads);

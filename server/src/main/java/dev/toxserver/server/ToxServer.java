@@ -1,6 +1,5 @@
 package dev.toxserver.server;
 
-import dev.toxserver.keys.StateDir;
 import dev.toxserver.process.CommandNotFoundException;
 import dev.toxserver.process.Executables;
 import java.io.IOException;
@@ -94,10 +93,10 @@ public final class ToxServer {
       records = RunRecords.open(config.workdir());
     } catch (IOException e) {
       LOG.warning(
-          "Cannot keep run records in "
-              + StateDir.of(config.workdir())
+          "Cannot keep run records for "
+              + config.workdir()
               + " ("
-              + e
+              + e.getMessage()
               + "): runs left by a killed server are not ended, and ours would not be either.");
       return null;
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
-import dev.toxserver.keys.StateDir;
+import dev.toxserver.process.ProcessTree;
 import dev.toxserver.protocol.Protocol;
 import dev.toxserver.support.AsyncClient;
 import dev.toxserver.support.Await;
@@ -15,7 +15,9 @@ import dev.toxserver.support.Recorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +34,15 @@ class KilledServerTest {
 
   @TempDir Path dir;
 
+  /** The servers' XDG_STATE_HOME, where they keep their run records. */
+  private Path state() {
+    return dir.resolve("state-home");
+  }
+
+  private CliProcess server(int port) throws Exception {
+    return CliProcess.start(dir, Map.of("XDG_STATE_HOME", state().toString()), serve(port));
+  }
+
   private static String[] serve(int port) {
     return new String[] {
       "-p",
@@ -46,7 +57,7 @@ class KilledServerTest {
   }
 
   private List<Path> records() throws Exception {
-    Path runs = StateDir.of(dir).resolve(RunRecords.FOLDER);
+    Path runs = RunRecords.folder(dir, state());
     if (!Files.isDirectory(runs)) {
       return List.of();
     }
@@ -77,14 +88,14 @@ class KilledServerTest {
     int port = CliProcess.freePort();
     long child;
     long daemon;
-    try (CliProcess first = CliProcess.start(dir, serve(port))) {
+    try (CliProcess first = server(port)) {
       first.awaitStderr("^C to exit", T);
       TreeRun tree = startTree(port, "first");
       child = tree.child();
       daemon = tree.daemon();
       List<Path> recorded = records();
       assertThat(recorded).hasSize(1);
-      RunRecords.RunRecord record = RunRecords.read(recorded.get(0));
+      RunRecord record = RunRecords.read(recorded.get(0));
       assertThat(record.serverPid()).isEqualTo(first.process.pid());
       assertThat(record.argv())
           .endsWith(
@@ -106,7 +117,7 @@ class KilledServerTest {
       }
     }
 
-    try (CliProcess second = CliProcess.start(dir, serve(port));
+    try (CliProcess second = server(port);
         ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + port)) {
       client.ping(T);
       // By the first PING reply, the sweep is over.
@@ -136,11 +147,11 @@ class KilledServerTest {
   @Test
   void aSecondServerOnTheSameWorkdirLeavesTheFirstServersRunAlone() throws Exception {
     int port = CliProcess.freePort();
-    try (CliProcess first = CliProcess.start(dir, serve(port))) {
+    try (CliProcess first = server(port)) {
       first.awaitStderr("^C to exit", T);
       TreeRun tree = startTree(port, "first");
       int otherPort = CliProcess.freePort();
-      try (CliProcess second = CliProcess.start(dir, serve(otherPort));
+      try (CliProcess second = server(otherPort);
           ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + otherPort)) {
         client.ping(T);
         assertThat(second.stderr())
@@ -157,6 +168,48 @@ class KilledServerTest {
       assertThat(Await.running(tree.child())).isFalse();
       assertThat(Await.running(tree.daemon())).isFalse();
       assertThat(records()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRecordNamingTheShellTheServerWasStartedFromIsRefused() throws Exception {
+    // As from a terminal: a shell leading its own session starts the server and waits for it. A
+    // record that names the shell, with its real start time, must not end it (nor the server).
+    int port = CliProcess.freePort();
+    List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", "read go; \"$@\"", "sh"));
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    cmd.add("dev.toxserver.servercli.ToxServerCli");
+    cmd.addAll(List.of(serve(port)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("XDG_STATE_HOME", state().toString());
+    pb.redirectErrorStream(true);
+    Path log = dir.resolve("server.log");
+    pb.redirectOutput(log.toFile());
+    Process shell = pb.start();
+    try {
+      Await.until(() -> ProcessTree.session(shell.pid()).size() == 1, T, "the shell's session");
+      long[] server = RunRecordsTest.deadServer();
+      Files.writeString(
+          RunRecords.open(dir, state()).dir().resolve(shell.pid() + ".json"),
+          RunRecordsTest.record(
+              shell.pid(),
+              ProcessTree.startTime(shell.pid()).orElseThrow(),
+              server[0],
+              server[1],
+              RunRecordsTest.pidNamespace(),
+              "0".repeat(64)));
+      shell.getOutputStream().write('\n');
+      shell.getOutputStream().flush();
+      try (ToxServerClient client = new ToxServerClient("tcp://127.0.0.1:" + port)) {
+        client.ping(T);
+      }
+      assertThat(Files.readString(log)).contains("leads this server's own session");
+      assertThat(shell.isAlive()).isTrue();
+    } finally {
+      // The session outlives the shell: it holds exactly what this test started.
+      ProcessTree.session(shell.pid()).forEach(ProcessHandle::destroyForcibly);
+      shell.destroyForcibly();
     }
   }
 }
