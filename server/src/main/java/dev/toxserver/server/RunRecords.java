@@ -134,7 +134,7 @@ final class RunRecords {
   }
 
   /** Writes {@code run} as {@code <pid>.json}; logs what went wrong. */
-  void write(RunRecord run) {
+  private void write(RunRecord run) {
     try {
       folder.write(run.pid() + SUFFIX, run.toJson());
     } catch (IOException e) {
