@@ -80,6 +80,9 @@ final class AuthCommand implements Callable<Integer> {
               + " error.")
   String revoke;
 
+  @Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Parameters(
       arity = "0..1",
       paramLabel = "PROJECT",
@@ -226,7 +229,9 @@ final class AuthCommand implements Callable<Integer> {
             && !name.contains("\\")
             && !name.startsWith(".")
             && !name.contains("\0");
-    if (key == null && !fileName) {
+    // A backslash: a name as --list shows it escaped (or a Windows path), matched to the listing.
+    boolean listed = !name.isEmpty() && !name.contains("/") && !name.startsWith(".");
+    if (key == null && !fileName && !listed) {
       throw new UsageError(
           "--revoke needs a NAME from 'bridge auth --list' (a file name in"
               + " .tox-server/authorized_keys/), or a public key; not "
@@ -251,6 +256,15 @@ final class AuthCommand implements Callable<Integer> {
               && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             gone.add(file);
             break;
+          }
+        }
+      }
+      if (gone.isEmpty() && listed) {
+        // A name with control characters, as --list shows it escaped.
+        for (Entry e : entries(authorized)) {
+          String shown = SafeNames.of(e.file.getFileName().toString());
+          if (shown.equals(name) || shown.equals(name + ".key")) {
+            gone.add(e.file);
           }
         }
       }
