@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
           + "tox-server/client.key and client.key_secret, mode 0600), then write its public key to"
           + " PROJECT/.tox-server/authorized_keys/USER@HOST-ID.key (ID: 8 hex digits from the key,"
           + " so each client's key has a file of its own). The server reads that folder at each"
-          + " connection and every second: no restart needed. Running it again changes nothing.",
+          + " connection and twice a second: no restart needed. Running it again changes nothing.",
       "With --list: show the authorised clients. With --revoke NAME: remove one (the server then"
           + " refuses its open connections and cancels its runs). Both are idempotent.",
       "Clients in PROJECT then connect with authentication (CURVE) whenever"
