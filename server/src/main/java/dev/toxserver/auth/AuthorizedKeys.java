@@ -24,10 +24,11 @@ import org.zeromq.ZMQ;
 /**
  * The client keys the server accepts: one public key file per client in {@code
  * .tox-server/authorized_keys/}, as {@code bridge auth} writes them. The folder is read again at
- * each connection and every half second (see {@link ZapHandler}); a change is found by the files' names
- * and the hashes of their contents (a rewrite of the same size that keeps the old modification time
- * is a change too), so authorising or revoking a client needs no restart, and {@link #onChange}
- * listeners learn of it (the server then refuses the revoked clients' open connections).
+ * each connection and every half second (see {@link ZapHandler}); a change is found by the files'
+ * names and the hashes of their contents (a rewrite of the same size that keeps the old
+ * modification time is a change too), so authorising or revoking a client needs no restart, and
+ * {@link #onChange} listeners learn of it (the server then refuses the revoked clients' open
+ * connections).
  *
  * <p>Files are read without following symbolic links (a link is reported, never read), at most
  * {@link KeyFiles#MAX_BYTES} each. A file that is not a key is reported by its name, never by its

@@ -132,6 +132,10 @@ final class RouterSocket {
     zmq.Msg first = router.base().recv(ZMQ.DONTWAIT);
     if (first == null) {
       lastUserId = null;
+      int errno = router.errno();
+      if (errno != ZError.EAGAIN) {
+        throw new ZMQException("receive failed", errno); // as ZMQ.Socket.recv would
+      }
       return null;
     }
     String userId = userId(first);
