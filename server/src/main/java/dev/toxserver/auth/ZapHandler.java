@@ -19,6 +19,12 @@ import org.zeromq.ZMsg;
  * and the peer's address. Like jeromq's ZAuth, but with the logging, the per-file error reports and
  * the life cycle the server needs. It runs on a thread of its own, which owns its socket; {@link
  * #close()} stops it.
+ *
+ * <p>An accepted connection gets its key (Z85) as ZAP user id, which ZeroMQ attaches to each of its
+ * messages: the server loop checks it against {@link AuthorizedKeys#allows} at every request. For
+ * that, this thread also reads the keys again every {@link #RECHECK_MILLIS} ms between handshakes,
+ * so a removed key file is noticed while its client stays connected. Failed handshakes are limited
+ * per address ({@link FailedHandshakes}).
  */
 public final class ZapHandler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("tox-server");
