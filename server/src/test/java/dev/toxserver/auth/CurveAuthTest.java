@@ -387,6 +387,7 @@ class CurveAuthTest {
     try (TestServer server = authServer()) {
       KeyPair good = authorise("good@host");
       int flood = 3 * FailedHandshakes.BUDGET;
+      long start = System.nanoTime();
       for (int i = 0; i < flood; i++) {
         try (ToxServerClient client = curve(server, KeyPair.generate()).connect()) {
           assertThatThrownBy(() -> client.ping(T)).isInstanceOf(AuthenticationException.class);
@@ -402,7 +403,9 @@ class CurveAuthTest {
                 .filter(l -> l.startsWith("Rejected a connection from 127.0.0.1"))
                 .count();
       }
-      assertThat(rejections).isEqualTo(FailedHandshakes.BUDGET);
+      // One budget per window (a slow machine may take more than one window for the flood).
+      long windows = 1 + (System.nanoTime() - start) / FailedHandshakes.WINDOW_NANOS;
+      assertThat(rejections).isBetween(1L, windows * FailedHandshakes.BUDGET).isLessThan(flood);
     }
   }
 
