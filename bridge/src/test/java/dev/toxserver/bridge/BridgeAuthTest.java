@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,15 +60,14 @@ class BridgeAuthTest {
         assertThat(run.waitFor(T)).isEqualTo(77);
         assertThat(run.stderr()).contains("This client has no key yet").contains("bridge auth");
       }
-      Path keyFile = StateDir.of(project).resolve("authorized_keys/dev@laptop.key");
       try (CliProcess auth = bridge(project, config, "auth")) {
         assertThat(auth.waitFor(T)).isZero();
         assertThat(auth.stdout())
             .contains("Made this client's key pair: " + config.resolve("tox-server/client.key"))
             .contains("Authorised this client for " + project)
-            .contains(keyFile.toString());
+            .containsPattern("wrote .*/authorized_keys/dev@laptop-[0-9a-f]{8}\\.key ");
       }
-      assertThat(keyFile).exists();
+      Path keyFile = onlyKeyFile();
       assertThat(
               PosixFilePermissions.toString(
                   Files.getPosixFilePermissions(config.resolve("tox-server/client.key_secret"))))
@@ -89,6 +90,92 @@ class BridgeAuthTest {
         assertThat(ping.stdout()).contains("\"tasks\"");
       }
     }
+  }
+
+  private Path onlyKeyFile() throws Exception {
+    try (Stream<Path> files = Files.list(StateDir.of(project).resolve("authorized_keys"))) {
+      List<Path> all = files.toList();
+      assertThat(all).hasSize(1);
+      return all.get(0);
+    }
+  }
+
+  /** The name {@code bridge auth --list} gives the client whose config folder is {@code config}. */
+  private String listedName(Path config) throws Exception {
+    try (CliProcess list = bridge(project, config, "auth", "--list")) {
+      assertThat(list.waitFor(T)).isZero();
+      return list.stdout()
+          .lines()
+          .filter(l -> l.endsWith("(this client)"))
+          .map(l -> l.trim().split("\\s+")[0])
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no '(this client)' in " + list.stdout()));
+    }
+  }
+
+  @Test
+  void twoClientsOfOnePersonKeepTheirOwnKeysAndEitherCanBeRevokedByName() throws Exception {
+    // A terminal and an editor with another config folder, same USER@HOST.
+    Path terminal = dir.resolve("terminal-config");
+    Path editor = dir.resolve("editor-config");
+    try (TestServer server = authServer()) {
+      try (CliProcess auth = bridge(project, terminal, "auth")) {
+        assertThat(auth.waitFor(T)).isZero();
+      }
+      // The editor's way: 'bridge auth FOLDER', from elsewhere.
+      try (CliProcess auth = bridge(dir, editor, "auth", project.toString())) {
+        assertThat(auth.waitFor(T)).isZero();
+        assertThat(auth.stdout()).startsWith("Made this client's key pair");
+        assertThat(auth.stdout()).contains("Authorised this client for " + project);
+      }
+      for (Path config : List.of(terminal, editor)) {
+        try (CliProcess run =
+            bridge(project, config, "-p", port(server), "run", "--", "echo", "both work")) {
+          assertThat(run.waitFor(T)).as("bridge run with " + config).isZero();
+        }
+      }
+      String terminalName = listedName(terminal);
+      String editorName = listedName(editor);
+      assertThat(terminalName).isNotEqualTo(editorName).startsWith("dev@laptop-");
+      try (CliProcess list = bridge(project, terminal, "auth", "--list")) {
+        assertThat(list.waitFor(T)).isZero();
+        assertThat(list.stdout()).contains("2 keys").contains(terminalName).contains(editorName);
+      }
+
+      // The terminal's long run is going on when the editor revokes it.
+      Path never = dir.resolve("never");
+      try (CliProcess longRun =
+          bridge(
+              project, terminal, "-p", port(server), "run", "--", "wait-for", never.toString())) {
+        longRun.awaitStdout("waiting for", T);
+        try (CliProcess revoke = bridge(project, editor, "auth", "--revoke", terminalName)) {
+          assertThat(revoke.waitFor(T)).isZero();
+          assertThat(revoke.stdout()).contains("Revoked " + terminalName);
+        }
+        assertThat(longRun.waitFor(T)).isNotZero();
+      }
+      try (CliProcess run =
+          bridge(project, terminal, "-p", port(server), "run", "--", "echo", "revoked")) {
+        assertThat(run.waitFor(T)).isEqualTo(77);
+      }
+      try (CliProcess run =
+          bridge(project, editor, "-p", port(server), "run", "--", "echo", "editor still works")) {
+        assertThat(run.waitFor(T)).isZero();
+      }
+      // Idempotent, and only names in the folder.
+      try (CliProcess again = bridge(project, editor, "auth", "--revoke", terminalName)) {
+        assertThat(again.waitFor(T)).isZero();
+        assertThat(again.stdout()).contains("nothing to revoke");
+      }
+      try (CliProcess bad = bridge(project, editor, "auth", "--revoke", "../../etc/passwd")) {
+        assertThat(bad.waitFor(T)).isEqualTo(2);
+      }
+      try (CliProcess list = bridge(project, editor, "auth", "--list")) {
+        assertThat(list.waitFor(T)).isZero();
+        assertThat(list.stdout()).contains("1 key").doesNotContain(terminalName);
+      }
+    }
+    assertThat(log).content().doesNotContain("revoked");
   }
 
   @Test

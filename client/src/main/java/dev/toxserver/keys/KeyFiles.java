@@ -2,15 +2,27 @@ package dev.toxserver.keys;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.zeromq.ZCert;
-import org.zeromq.ZConfig;
 import org.zeromq.ZMQ;
 
 /**
@@ -29,44 +41,151 @@ public final class KeyFiles {
 
   private KeyFiles() {}
 
+  /** Key files are tiny; anything larger is not one. */
+  public static final int MAX_BYTES = 64 * 1024;
+
   /** The public key in {@code file}. */
   public static byte[] readPublic(Path file) throws KeyFileException {
-    return key(file, load(file), "public-key");
+    return parsePublic(file, read(file, true));
+  }
+
+  /**
+   * The public key in {@code file}, which must not be a symbolic link (for files in the project,
+   * which whoever can write the project may replace by a link to anything).
+   */
+  public static byte[] readPublicNoFollow(Path file) throws KeyFileException {
+    return parsePublic(file, read(file, false));
   }
 
   /** The key pair in a {@code _secret} file, checked to belong together. */
   public static KeyPair readPair(Path file) throws KeyFileException {
-    ZConfig zpl = load(file);
-    KeyPair pair = new KeyPair(key(file, zpl, "public-key"), key(file, zpl, "secret-key"));
+    return parsePair(file, read(file, true));
+  }
+
+  /** {@link #readPair}, for a file that must not be a symbolic link. */
+  public static KeyPair readPairNoFollow(Path file) throws KeyFileException {
+    return parsePair(file, read(file, false));
+  }
+
+  /**
+   * The public key in {@code content}, the bytes of {@code file}. Errors name the file and never
+   * quote its content (which may be anything, e.g. a file a link pointed at).
+   */
+  public static byte[] parsePublic(Path file, byte[] content) throws KeyFileException {
+    return key(file, parse(file, content), "public-key");
+  }
+
+  private static KeyPair parsePair(Path file, byte[] content) throws KeyFileException {
+    Map<String, String> curve = parse(file, content);
+    KeyPair pair = new KeyPair(key(file, curve, "public-key"), key(file, curve, "secret-key"));
     if (!pair.consistent()) {
       throw new KeyFileException(
-          file, file + ": its public-key does not belong to its secret-key (the file was edited).");
+          file,
+          SafeNames.of(file)
+              + ": its public-key does not belong to its secret-key (the file was edited).");
     }
     return pair;
   }
 
-  private static ZConfig load(Path file) throws KeyFileException {
-    if (!Files.isRegularFile(file)) {
-      throw new KeyFileException(file, file + " does not exist or is not a file.");
-    }
-    try {
-      return ZConfig.load(file.toString());
-    } catch (IOException | RuntimeException e) {
+  /**
+   * The file's bytes, at most {@link #MAX_BYTES}.
+   *
+   * @param follow whether a symbolic link is followed; if not, a link is an error
+   */
+  public static byte[] read(Path file, boolean follow) throws KeyFileException {
+    LinkOption[] links = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    String name = SafeNames.of(file);
+    if (!follow && Files.isSymbolicLink(file)) {
       throw new KeyFileException(
-          file, file + " cannot be read as a ZeroMQ certificate: " + e.getMessage(), e);
+          file, name + " is a symbolic link: key files are read only when they are plain files.");
+    }
+    if (!Files.isRegularFile(file, links)) {
+      throw new KeyFileException(file, name + " does not exist or is not a file.");
+    }
+    Set<OpenOption> options =
+        follow
+            ? Set.of(StandardOpenOption.READ)
+            : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try (SeekableByteChannel ch = Files.newByteChannel(file, options)) {
+      ByteBuffer buf = ByteBuffer.allocate(MAX_BYTES + 1);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read on
+      }
+      if (buf.position() > MAX_BYTES) {
+        throw new KeyFileException(
+            file, name + " is larger than " + MAX_BYTES + " bytes: it is not a key file.");
+      }
+      return Arrays.copyOf(buf.array(), buf.position());
+    } catch (IOException e) {
+      throw new KeyFileException(
+          file, name + " cannot be read (" + e.getClass().getSimpleName() + ").", e);
     }
   }
 
-  private static byte[] key(Path file, ZConfig zpl, String name) throws KeyFileException {
-    String z85 = zpl.getValue("curve/" + name);
+  /**
+   * The {@code curve} section of a ZeroMQ certificate (ZPL: a top-level {@code curve} line, then
+   * {@code name = "value"} lines indented by four spaces), as ZCert writes it.
+   */
+  private static Map<String, String> parse(Path file, byte[] content) throws KeyFileException {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new KeyFileException(
+          file, SafeNames.of(file) + " is not text: it is not a ZeroMQ certificate.");
+    }
+    Map<String, String> curve = new HashMap<>();
+    String section = null;
+    int n = 0;
+    for (String line : text.split("\\r?\\n", -1)) {
+      n++;
+      if (line.isBlank() || line.stripLeading().startsWith("#")) {
+        continue;
+      }
+      Matcher m = ZPL_LINE.matcher(line);
+      if (!m.matches()) {
+        throw new KeyFileException(
+            file,
+            SafeNames.of(file)
+                + " cannot be read as a ZeroMQ certificate: line "
+                + n
+                + " is not ZPL.");
+      }
+      String indent = m.group(1);
+      String name = m.group(2);
+      if (indent.isEmpty()) {
+        section = name;
+      } else if ("curve".equals(section) && indent.length() == 4 && m.group(3) != null) {
+        String value = m.group(4) != null ? m.group(4) : m.group(5).trim();
+        curve.putIfAbsent(name, value);
+      }
+    }
+    return curve;
+  }
+
+  /** Indentation, a name, and an optional {@code = "value"} or {@code = value}. */
+  private static final Pattern ZPL_LINE =
+      Pattern.compile(
+          "( *)([A-Za-z0-9$\\-_@.&+/]+)\\s*(=\\s*(?:\"([^\"]*)\"|([^#\"]*)))?\\s*(#.*)?");
+
+  private static byte[] key(Path file, Map<String, String> curve, String name)
+      throws KeyFileException {
+    String z85 = curve.get(name);
+    String shown = SafeNames.of(file);
     if (z85 == null || z85.isEmpty()) {
       throw new KeyFileException(
-          file, file + " has no curve " + name + ": it is not a ZeroMQ certificate.");
+          file, shown + " has no curve " + name + ": it is not a ZeroMQ certificate.");
     }
     if (z85.length() != ZMQ.Curve.KEY_SIZE_Z85) {
       throw new KeyFileException(
           file,
-          file
+          shown
               + ": its curve "
               + name
               + " is not a key ("
@@ -82,7 +201,7 @@ public final class KeyFiles {
       key = null;
     }
     if (key == null || key.length != ZMQ.Curve.KEY_SIZE) {
-      throw new KeyFileException(file, file + ": its curve " + name + " is not valid Z85.");
+      throw new KeyFileException(file, shown + ": its curve " + name + " is not valid Z85.");
     }
     return key;
   }

@@ -38,7 +38,7 @@ public final class ServerKeys {
     }
     KeyPair pair;
     try {
-      pair = KeyFiles.readPair(secret);
+      pair = KeyFiles.readPairNoFollow(secret);
     } catch (KeyFileException e) {
       throw new KeyFileException(
           secret,
@@ -59,7 +59,7 @@ public final class ServerKeys {
     }
     byte[] published;
     try {
-      published = KeyFiles.readPublic(pub);
+      published = KeyFiles.readPublicNoFollow(pub);
     } catch (KeyFileException e) {
       throw new KeyFileException(
           pub,

@@ -1,5 +1,6 @@
 package dev.toxserver.auth;
 
+import dev.toxserver.keys.SafeNames;
 import dev.toxserver.transport.Wakeup;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +19,18 @@ import org.zeromq.ZMsg;
  * and the peer's address. Like jeromq's ZAuth, but with the logging, the per-file error reports and
  * the life cycle the server needs. It runs on a thread of its own, which owns its socket; {@link
  * #close()} stops it.
+ *
+ * <p>An accepted connection gets its key (Z85) as ZAP user id, which ZeroMQ attaches to each of its
+ * messages: the server loop checks it against {@link AuthorizedKeys#allows} at every request. For
+ * that, this thread also reads the keys again every {@link #RECHECK_MILLIS} ms between handshakes,
+ * so a removed key file is noticed while its client stays connected. Failed handshakes are limited
+ * per address ({@link FailedHandshakes}).
  */
 public final class ZapHandler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("tox-server");
+
+  /** How often the authorised keys are read again between connections, for revocation. */
+  static final long RECHECK_MILLIS = 500;
 
   /** Where ZeroMQ sends authentication requests, by the RFC. */
   private static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
@@ -30,6 +40,7 @@ public final class ZapHandler implements AutoCloseable {
   private final Wakeup wakeup = new Wakeup();
   private final CompletableFuture<Void> bound = new CompletableFuture<>();
   private final Thread thread;
+  private final FailedHandshakes failures = new FailedHandshakes();
   private volatile boolean stopped;
 
   private ZapHandler(ZContext context, AuthorizedKeys keys) {
@@ -75,8 +86,10 @@ public final class ZapHandler implements AutoCloseable {
     }
     bound.complete(null);
     try {
+      long nextCheck = System.nanoTime() + RECHECK_MILLIS * 1_000_000;
       while (!stopped) {
-        poller.poll(-1);
+        long wait = Math.max(0, (nextCheck - System.nanoTime()) / 1_000_000);
+        poller.poll(wait);
         if (poller.pollin(1)) {
           wakeup.clear();
         }
@@ -85,6 +98,13 @@ public final class ZapHandler implements AutoCloseable {
           if (request != null) {
             answer(request).send(rep);
           }
+        }
+        if (System.nanoTime() - nextCheck >= 0) {
+          // Revocation: a key file removed while its client is connected is noticed here, and the
+          // server then refuses that connection's requests (see AuthorizedKeys#onChange).
+          keys.reload();
+          failures.report();
+          nextCheck = System.nanoTime() + RECHECK_MILLIS * 1_000_000;
         }
       }
     } catch (RuntimeException e) {
@@ -112,25 +132,36 @@ public final class ZapHandler implements AutoCloseable {
     if (!"CURVE".equals(mechanism) || key == null || key.length != 32) {
       status = "400";
       text = "CURVE required";
-      LOG.warning("Rejected a connection from " + address + ": it did not use a CURVE key");
+      if (!failures.overBudget(address)) {
+        LOG.warning("Rejected a connection from " + address + ": it did not use a CURVE key");
+      }
+      failures.failed(address);
     } else {
-      Path file = keys.find(key);
       String z85 = ZMQ.Curve.z85Encode(key);
+      // An address over its budget of failed handshakes is answered from the keys as last read:
+      // no folder read, no log line each (a summary every few seconds instead).
+      boolean limited = failures.overBudget(address);
+      Path file = limited ? (keys.allows(z85) ? keys.dir() : null) : keys.find(key);
       if (file != null) {
         status = "200";
         text = "OK";
         userId = z85;
-        LOG.fine(() -> "Accepted " + address + ", key " + z85 + " (" + file + ")");
+        LOG.fine(() -> "Accepted " + address + ", key " + z85 + " (" + SafeNames.of(file) + ")");
+      } else if (limited) {
+        status = "400";
+        text = "Unknown key";
+        failures.failed(address);
       } else {
         status = "400";
         text = "Unknown key";
+        failures.failed(address);
         LOG.warning(
             "Rejected a connection from "
                 + address
                 + ": its key "
                 + z85
                 + " is not in "
-                + keys.dir()
+                + SafeNames.of(keys.dir())
                 + ". To authorise that client, run 'bridge auth' on the host in the project"
                 + " folder.");
       }

@@ -42,6 +42,7 @@ final class RouterSocket {
   private ZapHandler zap;
   private ZMQ.Socket router;
   private ZMQ.Poller poller;
+  private String lastUserId;
 
   /**
    * @param authentication the keys when authentication is on, else null
@@ -128,16 +129,44 @@ final class RouterSocket {
 
   /** The frames of the next message that has arrived, or null when none has. */
   List<byte[]> receive() {
-    byte[] first = router.recv(ZMQ.DONTWAIT);
+    zmq.Msg first = router.base().recv(ZMQ.DONTWAIT);
     if (first == null) {
+      lastUserId = null;
+      int errno = router.errno();
+      if (errno != ZError.EAGAIN) {
+        throw new ZMQException("receive failed", errno); // as ZMQ.Socket.recv would
+      }
       return null;
     }
+    String userId = userId(first);
     List<byte[]> frames = new ArrayList<>(3);
-    frames.add(first);
+    frames.add(first.data());
     while (router.hasReceiveMore()) {
-      frames.add(router.recv());
+      zmq.Msg next = router.base().recv(0);
+      if (next == null) {
+        break;
+      }
+      if (userId == null) {
+        userId = userId(next);
+      }
+      frames.add(next.data());
     }
+    lastUserId = userId;
     return frames;
+  }
+
+  /**
+   * The ZAP user id of the connection the last {@link #receive()}d message came on: the client's
+   * public key (Z85) with authentication on, else null.
+   */
+  String lastUserId() {
+    return lastUserId;
+  }
+
+  /** The ROUTER's own identity frame has no metadata; the frames from the connection do. */
+  private static String userId(zmq.Msg msg) {
+    String id = zmq.ZMQ.getMessageMetadata(msg, zmq.io.Metadata.USER_ID);
+    return id == null || id.isEmpty() ? null : id;
   }
 
   /**

@@ -154,6 +154,18 @@ final class Runs {
     // Its queued output is discarded by forwardOutput, which must still see the final reply.
   }
 
+  /**
+   * The client's key is no longer authorised: its run, if any, is cancelled (queued: dropped with
+   * an ERR; started: its process tree ended, and the client gets the final reply).
+   */
+  void revoked(Route client) {
+    Run run = byClient.get(client);
+    if (run != null) {
+      LOG.warning("Cancelling " + run + ": its client's key is no longer authorised");
+      cancel(run);
+    }
+  }
+
   /** Starts queued runs while none is running, unless the server is stopping. */
   void startNext() {
     while (current == null && !queue.isEmpty() && !shutdown.stopping()) {

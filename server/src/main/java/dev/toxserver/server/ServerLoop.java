@@ -1,12 +1,16 @@
 package dev.toxserver.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toxserver.auth.AuthorizedKeys;
+import dev.toxserver.keys.SafeNames;
 import dev.toxserver.protocol.Command;
 import dev.toxserver.protocol.Json;
 import dev.toxserver.protocol.Message;
 import dev.toxserver.protocol.ProtocolException;
 import dev.toxserver.protocol.Route;
 import dev.toxserver.protocol.WireFormat;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +40,12 @@ final class ServerLoop {
   private final Heartbeats heartbeats;
   private final Runs runs;
   private final Dispatch dispatch;
+
+  /** The authorised keys when authentication is on, else null. */
+  private final AuthorizedKeys authorized;
+
+  /** The key (ZAP user id) of each client with a run in flight, for revocation. */
+  private final Map<Route, String> keyOfRun = new HashMap<>();
 
   /**
    * @param authentication the keys when authentication is on, else null
@@ -70,6 +80,11 @@ final class ServerLoop {
                 Command.QUIT, new QuitHandler(shutdown, outbox)),
             outbox);
     this.heartbeats = heartbeats;
+    this.authorized = authentication == null ? null : authentication.authorized();
+    if (authorized != null) {
+      // On the ZAP thread, which reads the folder: the loop cancels the revoked clients' runs.
+      authorized.onChange(() -> inbox.post(this::revokeRuns));
+    }
   }
 
   /** The loop thread's body: binds, serves until done, closes. */
@@ -184,7 +199,51 @@ final class ServerLoop {
         continue;
       }
       LOG.fine(() -> "Received " + request);
+      String key = socket.lastUserId();
+      if (authorized != null && !authorized.allows(key)) {
+        refuseRevoked(request.route(), key);
+        continue;
+      }
       dispatch.dispatch(request);
+      if (authorized != null && runs.has(request.route())) {
+        keyOfRun.put(request.route(), key);
+        if (keyOfRun.size() > 2 * runs.size() + 16) {
+          keyOfRun.keySet().removeIf(client -> !runs.has(client));
+        }
+      }
+    }
+  }
+
+  /**
+   * A request on a connection whose key was authorised at the handshake and no longer is (its file
+   * left {@code authorized_keys/}): refused, and its run cancelled.
+   */
+  private void refuseRevoked(Route client, String key) {
+    LOG.warning(
+        "Refused a request from "
+            + client
+            + ": its key "
+            + key
+            + " is no longer authorised (not in "
+            + SafeNames.of(authorized.dir())
+            + ")");
+    outbox.reply(
+        client,
+        errorBody(
+            client,
+            "This client's key is no longer authorised by the server (it was removed from"
+                + " .tox-server/authorized_keys/). Run 'bridge auth' in the project to authorise"
+                + " it again."));
+    runs.revoked(client);
+  }
+
+  /** Loop thread, after the authorised keys changed: cancels the runs of revoked clients. */
+  private void revokeRuns() {
+    keyOfRun.keySet().removeIf(client -> !runs.has(client));
+    for (Map.Entry<Route, String> e : new ArrayList<>(keyOfRun.entrySet())) {
+      if (!authorized.allows(e.getValue())) {
+        runs.revoked(e.getKey());
+      }
     }
   }
 

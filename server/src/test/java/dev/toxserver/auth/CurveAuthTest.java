@@ -8,6 +8,7 @@ import dev.toxserver.client.ClientListener;
 import dev.toxserver.client.CurveKeys;
 import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerAddress;
+import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ToxServerClient;
 import dev.toxserver.keys.ClientKeys;
 import dev.toxserver.keys.KeyFileException;
@@ -32,10 +33,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -257,6 +261,151 @@ class CurveAuthTest {
       try (ToxServerClient client = curve(server, later).connect()) {
         assertThatThrownBy(() -> client.ping(T)).isInstanceOf(AuthenticationException.class);
       }
+    }
+  }
+
+  @Test
+  void revokingAKeyRefusesItsOpenConnectionsAndCancelsItsRun() throws Exception {
+    try (TestServer server = authServer()) {
+      KeyPair alice = authorise("alice@host");
+      KeyPair bob = authorise("bob@host");
+      CompletableFuture<FinishedRun> run = new CompletableFuture<>();
+      Thread runner =
+          new Thread(
+              () -> {
+                try (ToxServerClient client = curve(server, alice).connect()) {
+                  run.complete(
+                      client.run(
+                          List.of("wait-for", dir.resolve("never").toString()),
+                          T.multipliedBy(5),
+                          ClientListener.NONE));
+                } catch (Throwable e) {
+                  run.completeExceptionally(e);
+                }
+              },
+              "alice-run");
+      runner.setDaemon(true);
+      runner.start();
+      try (ToxServerClient aliceAgain = curve(server, alice).connect();
+          ToxServerClient bobClient = curve(server, bob).connect()) {
+        Await.until(
+            () -> Files.exists(log) && Files.readString(log).contains("wait-for"),
+            T,
+            "alice's run started");
+        assertThat(aliceAgain.ping(T).has("time")).isTrue();
+
+        Files.delete(authorized().resolve("alice@host.key"));
+
+        // Her run ends (cancelled) without her doing anything...
+        FinishedRun ended = run.get(T.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(ended.returncode()).isNotZero();
+        // ...and her open connection is refused from then on, while bob's is served.
+        assertThatThrownBy(() -> aliceAgain.ping(T))
+            .isInstanceOf(ServerErrorException.class)
+            .hasMessageContaining("no longer authorised");
+        assertThat(echo(bobClient, "bob still runs")).isEqualTo("bob still runs\n");
+      }
+      assertThat(logText()).contains("no longer authorised");
+    }
+  }
+
+  @Test
+  void aSymlinkInAuthorizedKeysIsNamedAndNeverRead() throws Exception {
+    Path shadow = dir.resolve("shadow");
+    Files.writeString(shadow, "root:$6$SECRETHASH$xyz:19000:0:99999:7:::\n");
+    try (TestServer server = authServer()) {
+      KeyPair good = authorise("good@host");
+      Files.createSymbolicLink(authorized().resolve("evil.key"), shadow);
+      try (ToxServerClient client = curve(server, good).connect()) {
+        assertThat(echo(client, "good key")).isEqualTo("good key\n");
+      }
+      Await.until(() -> logText().contains("evil.key"), T, "the link reported");
+      assertThat(logText()).contains("symbolic link").doesNotContain("SECRETHASH");
+    }
+  }
+
+  @Test
+  void aBadKeyFileIsNamedNeverQuoted() throws Exception {
+    try (TestServer server = authServer()) {
+      KeyPair good = authorise("good@host");
+      Files.writeString(authorized().resolve("pasted.key"), "root:$6$SECRETHASH$xyz:19000\n");
+      try (ToxServerClient client = curve(server, good).connect()) {
+        assertThat(echo(client, "good key")).isEqualTo("good key\n");
+      }
+      Await.until(() -> logText().contains("pasted.key"), T, "the bad file reported");
+      assertThat(logText()).doesNotContain("SECRETHASH");
+    }
+  }
+
+  @Test
+  void aSameSizeRewriteKeepingTheModificationTimeIsNoticed() throws Exception {
+    try (TestServer server = authServer()) {
+      KeyPair first = authorise("me@host");
+      Path file = authorized().resolve("me@host.key");
+      try (ToxServerClient client = curve(server, first).connect()) {
+        assertThat(client.ping(T).has("time")).isTrue();
+      }
+      FileTime mtime = Files.getLastModifiedTime(file);
+      long size = Files.size(file);
+      KeyPair second = KeyPair.generate();
+      Files.writeString(
+          file,
+          Files.readString(file).replace(first.publicZ85(), second.publicZ85()),
+          StandardCharsets.UTF_8);
+      Files.setLastModifiedTime(file, mtime);
+      assertThat(Files.size(file)).isEqualTo(size);
+      try (ToxServerClient client = curve(server, second).connect()) {
+        assertThat(client.ping(T).has("time")).isTrue();
+      }
+      try (ToxServerClient client = curve(server, first).connect()) {
+        assertThatThrownBy(() -> client.ping(T)).isInstanceOf(AuthenticationException.class);
+      }
+    }
+  }
+
+  @Test
+  void aKeyFileNamedWithANewlineCannotForgeALogLine() throws Exception {
+    String forged = "x.key\nINFO: Accepted 10.0.0.1, key FORGED";
+    try (TestServer server = authServer()) {
+      KeyPair good = authorise("good@host");
+      Files.writeString(authorized().resolve(forged), "not a key\n");
+      try (ToxServerClient client = curve(server, good).connect()) {
+        assertThat(echo(client, "good key")).isEqualTo("good key\n");
+      }
+      Await.until(() -> logText().contains("FORGED"), T, "the bad file reported");
+      synchronized (logged) {
+        for (String line : logged) {
+          assertThat(line).doesNotContain("\n");
+        }
+      }
+      assertThat(logText()).contains("x.key\\nINFO: Accepted 10.0.0.1, key FORGED");
+    }
+  }
+
+  @Test
+  void aFloodOfUnknownKeysIsLimitedPerAddressAndAuthorisedClientsAreServed() throws Exception {
+    try (TestServer server = authServer()) {
+      KeyPair good = authorise("good@host");
+      int flood = 3 * FailedHandshakes.BUDGET;
+      long start = System.nanoTime();
+      for (int i = 0; i < flood; i++) {
+        try (ToxServerClient client = curve(server, KeyPair.generate()).connect()) {
+          assertThatThrownBy(() -> client.ping(T)).isInstanceOf(AuthenticationException.class);
+        }
+      }
+      try (ToxServerClient client = curve(server, good).connect()) {
+        assertThat(client.ping(T).has("time")).isTrue();
+      }
+      long rejections;
+      synchronized (logged) {
+        rejections =
+            logged.stream()
+                .filter(l -> l.startsWith("Rejected a connection from 127.0.0.1"))
+                .count();
+      }
+      // One budget per window (a slow machine may take more than one window for the flood).
+      long windows = 1 + (System.nanoTime() - start) / FailedHandshakes.WINDOW_NANOS;
+      assertThat(rejections).isBetween(1L, windows * FailedHandshakes.BUDGET).isLessThan(flood);
     }
   }
 
