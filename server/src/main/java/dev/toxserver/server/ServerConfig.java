@@ -50,7 +50,7 @@ public record ServerConfig(
       Duration stallTimeout,
       Duration clientTimeout) {
     public static final Limits DEFAULTS =
-        new Limits(32, 4096, 256 * 1024, Duration.ofSeconds(120), Duration.ofSeconds(30));
+        new Limits(100, 4096, 256 * 1024, Duration.ofSeconds(120), Duration.ofSeconds(30));
 
     public Limits {
       if (maxQueuedRuns < 0 || maxRunArgs < 0 || maxRunArgBytes < 0) {

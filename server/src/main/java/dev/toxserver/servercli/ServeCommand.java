@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-queued-runs",
       paramLabel = "N",
-      defaultValue = "32",
+      defaultValue = "100",
       description =
           "Runs that may wait for their turn, all clients together (each client has at most one"
               + " run in flight); more are refused with an error (default: ${DEFAULT-VALUE}).")
