@@ -154,6 +154,56 @@ class ResourceLimitsTest {
   }
 
   @Test
+  void queuedRunsOfTheLargestArgumentsStayWithinTheirMemoryBudget() throws Exception {
+    int limit = ServerConfig.Limits.DEFAULTS.maxQueuedRuns();
+    int attackers = limit + 50;
+    StringBuilder run = new StringBuilder("{\"command\": \"RUN\", \"args\": {\"tox\": [\"echo\"");
+    for (int i = 1; i < ServerConfig.Limits.DEFAULTS.maxRunArgs(); i++) {
+      run.append(",\"").append(String.format("%060d", i)).append('"');
+    }
+    String request = run.append("]}}").toString();
+    try (TestServer s = start(limits())) {
+      Path release = dir.resolve("release");
+      AsyncClient holder = AsyncClient.run(s.endpoint, List.of("wait-for", release.toString()));
+      holder.recorder.awaitStdout("waiting for", T);
+      long idle = liveHeapMb();
+      List<ZmtpPeer> peers = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < attackers; i++) {
+          ZmtpPeer p = new ZmtpPeer(s.endpoint);
+          peers.add(p);
+          p.send(request);
+        }
+        // Each hears back: ERR when refused, a HEARTBEAT (the 2 s liveness probe) when queued.
+        int refused = 0;
+        for (ZmtpPeer p : peers) {
+          Message m = WireFormat.parseBody(Route.NONE, p.receive(T).get(1));
+          if (m.command() == Command.ERR) {
+            assertThat(m.args().get("message").asText()).contains("--max-queued-runs");
+            refused++;
+          } else {
+            assertThat(m.command()).isEqualTo(Command.HEARTBEAT);
+          }
+        }
+        assertThat(refused).isEqualTo(attackers - limit);
+        long held = liveHeapMb() - idle;
+        System.out.println(
+            limit + " queued runs of 4096 arguments (240 KiB): live heap +" + held + " MB");
+        // ~43 MB of argument strings, ~40 MB of the last frame jeromq keeps per connection, ~10 MB
+        // of
+        // this test's own socket buffers.
+        assertThat(held).as("MB held for the queued runs").isLessThan(150);
+      } finally {
+        for (ZmtpPeer p : peers) {
+          p.close();
+        }
+        Files.createFile(release);
+      }
+      assertThat(holder.await(T).returncode()).isZero();
+    }
+  }
+
+  @Test
   void aMultipartMessageThatNeverEndsIsCutShortAsItArrives() throws Exception {
     try (TestServer s = start(limits())) {
       long idle = liveHeapMb();
