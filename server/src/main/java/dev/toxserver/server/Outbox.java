@@ -4,6 +4,7 @@ import dev.toxserver.protocol.Message;
 import dev.toxserver.protocol.Route;
 import dev.toxserver.protocol.WireFormat;
 import dev.toxserver.server.RouterSocket.SendResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,8 +20,15 @@ import java.util.logging.Logger;
 final class Outbox {
   private static final Logger LOG = Logger.getLogger("tox-server");
 
-  /** A client whose unsent replies pile up past this is treated as gone. */
+  /** A client whose unsent replies pile up past this many is treated as gone. */
   private static final int MAX_OUTBOX = 10_000;
+
+  /**
+   * A client whose unsent replies pile up past this many bytes is treated as gone. Run output never
+   * waits here (it waits in the run's own bounded queue): these are replies to requests, errors and
+   * heartbeats, each small, so only a client that sends and never reads gets near it.
+   */
+  static final long MAX_OUTBOX_BYTES = 4L << 20;
 
   private final RouterSocket socket;
   private final Predicate<Route> hasRun;
@@ -51,7 +59,8 @@ final class Outbox {
   void reply(Route route, byte[] body) {
     Peer peer = peerOf(route);
     peer.outbox.add(new byte[][] {body});
-    if (peer.outbox.size() > MAX_OUTBOX) {
+    peer.outboxBytes += body.length;
+    if (peer.outbox.size() > MAX_OUTBOX || peer.outboxBytes > MAX_OUTBOX_BYTES) {
       LOG.warning("Client " + route + " reads nothing; dropping it");
       clientGone(peer);
       return;
@@ -78,8 +87,16 @@ final class Outbox {
         clientGone(peer);
         return;
       }
-      peer.outbox.poll();
+      peer.outboxBytes -= size(peer.outbox.poll());
     }
+  }
+
+  private static long size(byte[][] frames) {
+    long n = 0;
+    for (byte[] f : frames) {
+      n += f.length;
+    }
+    return n;
   }
 
   /**
@@ -102,6 +119,7 @@ final class Outbox {
   /** The client's connection is gone: forget its replies and tell its runs. */
   void clientGone(Peer peer) {
     peer.outbox.clear();
+    peer.outboxBytes = 0;
     peer.blocked = false;
     peers.remove(peer.route);
     onClientGone.accept(peer.route);
@@ -110,6 +128,30 @@ final class Outbox {
   /** Whether every reply is out. */
   boolean isEmpty() {
     return peers.values().stream().allMatch(p -> p.outbox.isEmpty());
+  }
+
+  /**
+   * Treats as gone each client to whom nothing could be sent for {@code stall} while something
+   * waited for it: a client that reads nothing (frozen, or just not reading) must not hold the run
+   * slot; its runs are cancelled as for a vanished client.
+   */
+  void dropStalled(Duration stall, Run current) {
+    long now = System.nanoTime();
+    long limit = stall.toNanos();
+    for (Peer p : new ArrayList<>(peers.values())) {
+      boolean waiting =
+          !p.outbox.isEmpty()
+              || (current != null && !current.output.isEmpty() && current.route().equals(p.route));
+      if (p.blocked && waiting && now - p.lastSentNanos > limit) {
+        LOG.warning(
+            "Client "
+                + p.route
+                + " has taken nothing for "
+                + stall.toSeconds()
+                + " s (--stall-timeout); dropping it");
+        clientGone(p);
+      }
+    }
   }
 
   /** Whether some client's send queue was full at the last try. */

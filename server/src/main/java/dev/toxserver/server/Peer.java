@@ -10,6 +10,9 @@ final class Peer {
   long lastSentNanos = System.nanoTime();
   boolean blocked;
 
+  /** The bytes of the replies in {@link #outbox}. */
+  long outboxBytes;
+
   Peer(Route route) {
     this.route = route;
   }

@@ -25,6 +25,16 @@ final class RouterSocket {
   /** Per-client ZeroMQ send queue, in messages (each at most ~82 KiB of OUTPUT). */
   private static final int SEND_HWM = 64;
 
+  /**
+   * Per-client ZeroMQ receive queue, in whole messages (each at most {@code --max-message-size}): a
+   * client that sends faster than the loop reads waits (TCP backpressure) instead of filling the
+   * server's memory.
+   */
+  private static final int RECEIVE_HWM = 32;
+
+  /** Room for the routing frames around a request's JSON frame. */
+  static final int FRAME_SLACK = 4096;
+
   /** How a send that must not block went. */
   enum SendResult {
     SENT,
@@ -78,9 +88,19 @@ final class RouterSocket {
     }
     router.setRouterMandatory(true);
     router.setSndHWM(SEND_HWM);
+    router.setRcvHWM(RECEIVE_HWM);
     router.setLinger(1000);
-    // ZeroMQ cuts absurdly large messages itself; moderately large ones reach us to be answered.
-    router.setMaxMsgSize(Math.max(16L << 20, 2L * config.maxMessageBytes()));
+    // Too large: a frame over the limit drops its connection (ZeroMQ's own check), and a message
+    // whose frames together pass it is cut short as it arrives (InboundLimit) and refused.
+    router.setMaxMsgSize((long) config.maxMessageBytes() + FRAME_SLACK);
+    router.setMsgAllocator(new InboundLimit((long) config.maxMessageBytes() + FRAME_SLACK));
+    // A frozen client, or a half-open connection (a suspended laptop), answers no ZMTP PING: its
+    // connection is closed, and its run is cancelled at the next send (Heartbeats probes silent
+    // clients every 2 s).
+    int timeout = (int) config.limits().clientTimeout().toMillis();
+    router.setHeartbeatIvl(Math.max(1, timeout / 3));
+    router.setHeartbeatTimeout(timeout);
+    router.setTCPKeepAlive(1);
     if (config.bindHost().contains(":")) {
       router.setIPv6(true);
     }

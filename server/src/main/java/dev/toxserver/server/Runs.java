@@ -81,11 +81,20 @@ final class Runs {
 
   /** Queues a client's RUN request, whose arguments have been checked. */
   void accept(Message request, List<String> args) {
-    Run run = new Run(++counter, request, List.copyOf(args), Heartbeats.periodOf(request));
+    // The run keeps the request only to reply to it: without its arguments, which would otherwise
+    // be held twice (as JSON and as strings).
+    Message reply =
+        new Message(request.route(), request.command(), null, request.timeout(), request.version());
+    Run run = new Run(++counter, reply, List.copyOf(args), Heartbeats.periodOf(request));
     Heartbeats.schedule(run);
     byClient.put(request.route(), run);
     queue.add(run);
     LOG.fine(() -> run + " queued for " + request.route() + ": " + args);
+  }
+
+  /** How many runs wait for their turn. */
+  int queued() {
+    return queue.size();
   }
 
   /** The client's run in flight, or null. */

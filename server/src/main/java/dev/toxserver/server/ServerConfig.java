@@ -17,6 +17,7 @@ import java.util.List;
  * @param maxMessageBytes requests larger than this are refused
  * @param auth whether clients must authenticate with CURVE: keys in {@code <workdir>/.tox-server/},
  *     clients authorised by {@code .tox-server/authorized_keys/}
+ * @param limits what one client or request may make the server hold or wait for
  */
 public record ServerConfig(
     String bindHost,
@@ -26,7 +27,56 @@ public record ServerConfig(
     boolean tee,
     Duration killGrace,
     int maxMessageBytes,
-    boolean auth) {
+    boolean auth,
+    Limits limits) {
+
+  /**
+   * Limits against clients that would exhaust the server's memory or hold the run slot (see
+   * docs/security.md, "Memory and request limits" and "Slow, stuck and half-open clients").
+   *
+   * @param maxQueuedRuns runs waiting for their turn, all clients together (each client has at most
+   *     one run in flight)
+   * @param maxRunArgs arguments of one RUN
+   * @param maxRunArgBytes bytes (UTF-8) of one RUN's arguments together
+   * @param stallTimeout how long a run waits on a client that takes none of its output before it is
+   *     cancelled as if the client had vanished
+   * @param clientTimeout a connection that sends nothing, not even the answer to ZeroMQ's heartbeat
+   *     PING (sent every third of this), for this long is closed
+   */
+  public record Limits(
+      int maxQueuedRuns,
+      int maxRunArgs,
+      int maxRunArgBytes,
+      Duration stallTimeout,
+      Duration clientTimeout) {
+    public static final Limits DEFAULTS =
+        new Limits(100, 4096, 256 * 1024, Duration.ofSeconds(120), Duration.ofSeconds(30));
+
+    public Limits {
+      if (maxQueuedRuns < 0 || maxRunArgs < 0 || maxRunArgBytes < 0) {
+        throw new IllegalArgumentException("limits cannot be negative");
+      }
+      if (stallTimeout.isNegative()
+          || stallTimeout.isZero()
+          || clientTimeout.toMillis() < 10
+          || clientTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+  }
+
+  /** A configuration with the default {@link Limits}. */
+  public ServerConfig(
+      String bindHost,
+      int port,
+      List<String> command,
+      Path workdir,
+      boolean tee,
+      Duration killGrace,
+      int maxMessageBytes,
+      boolean auth) {
+    this(bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, auth, Limits.DEFAULTS);
+  }
 
   /**
    * Loopback, a free port, {@code tox} in the current directory, tee off, no authentication: what
@@ -46,18 +96,26 @@ public record ServerConfig(
 
   public ServerConfig {
     command = List.copyOf(command);
+    limits = limits == null ? Limits.DEFAULTS : limits;
     workdir = workdir.toAbsolutePath().normalize();
   }
 
   /** A copy with the kill grace period set. */
   public ServerConfig withKillGrace(Duration value) {
-    return new ServerConfig(bindHost, port, command, workdir, tee, value, maxMessageBytes, auth);
+    return new ServerConfig(
+        bindHost, port, command, workdir, tee, value, maxMessageBytes, auth, limits);
+  }
+
+  /** A copy with these limits. */
+  public ServerConfig withLimits(Limits value) {
+    return new ServerConfig(
+        bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, auth, value);
   }
 
   /** A copy with authentication on or off. */
   public ServerConfig withAuth(boolean value) {
     return new ServerConfig(
-        bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, value);
+        bindHost, port, command, workdir, tee, killGrace, maxMessageBytes, value, limits);
   }
 
   /** Whether the bind address is a loopback one. */

@@ -30,6 +30,12 @@ final class ServerLoop {
   /** Requests received per pass at most, so that a flood cannot starve output forwarding. */
   private static final int RECEIVE_PER_PASS = 1000;
 
+  /** An error reply quotes at most this much of what it is about (never the whole request). */
+  static final int MAX_ERROR_CHARS = 200;
+
+  /** How long closing the socket may take after the loop failed, before the server gives up. */
+  private static final long CLOSE_AFTER_FAILURE_MILLIS = 3000;
+
   private final ServerConfig config;
   private final LoopInbox inbox;
   private final CompletableFuture<String> bound;
@@ -73,7 +79,7 @@ final class ServerLoop {
     this.dispatch =
         new Dispatch(
             Map.of(
-                Command.RUN, new RunHandler(runs, shutdown, outbox),
+                Command.RUN, new RunHandler(config.limits(), runs, shutdown, outbox),
                 Command.INTERRUPT, new InterruptHandler(runs, outbox),
                 Command.CANCEL, new CancelHandler(runs, outbox),
                 Command.PING, new PingHandler(config, runs, outbox),
@@ -90,14 +96,14 @@ final class ServerLoop {
   /** The loop thread's body: binds, serves until done, closes. */
   void run() {
     try {
-      bound.complete(socket.open());
-    } catch (ServerStartException e) {
-      bound.completeExceptionally(e);
-      close();
-      terminated.complete(null);
-      return;
-    }
-    try {
+      try {
+        bound.complete(socket.open());
+      } catch (ServerStartException e) {
+        bound.completeExceptionally(e);
+        close();
+        terminated.complete(null);
+        return;
+      }
       LOG.info("Running server at " + bound.getNow(null));
       LOG.info("^C to exit");
       while (!finished()) {
@@ -108,17 +114,46 @@ final class ServerLoop {
         receiveAll();
         runs.forwardOutput();
         outbox.flushAll();
+        outbox.dropStalled(config.limits().stallTimeout(), runs.current());
         heartbeats.sendDue(runs.all());
         runs.startNext();
       }
       LOG.fine("Server loop done");
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "Server loop failed; ending all runs", e);
-      runs.cancelStarted();
-    } finally {
-      close();
-      terminated.complete(null);
+      bound.completeExceptionally(e); // when it died while starting
+      failed(e);
+      return;
     }
+    close();
+    terminated.complete(null);
+  }
+
+  /**
+   * The loop died (a bug, or out of memory): nothing would answer any more, so the runs are ended,
+   * the socket is closed as far as it can be within a few seconds (after an OutOfMemoryError
+   * ZeroMQ's close can hang for ever), and {@link #terminated} fails, for the process to exit
+   * non-zero and be restarted.
+   */
+  private void failed(Throwable e) {
+    try {
+      LOG.log(Level.SEVERE, "Server loop failed; ending all runs", e);
+    } catch (Throwable ignored) {
+      // Logging needs memory too.
+    }
+    try {
+      runs.cancelStarted();
+    } catch (Throwable ignored) {
+      // Best effort: the process is about to end anyway.
+    }
+    try {
+      Thread closer = new Thread(this::close, "tox-server-close");
+      closer.setDaemon(true);
+      closer.start();
+      closer.join(CLOSE_AFTER_FAILURE_MILLIS);
+    } catch (Throwable ignored) {
+      // Out of memory for a thread, or interrupted: the process exit closes the port.
+    }
+    terminated.completeExceptionally(e);
   }
 
   /**
@@ -192,7 +227,7 @@ final class ServerLoop {
       } catch (ProtocolException e) {
         if (e.answerable()) {
           LOG.warning("Bad request from " + e.route() + ": " + e.getMessage());
-          outbox.reply(e.route(), errorBody(e.route(), e.getMessage()));
+          outbox.reply(e.route(), errorBody(e.route(), excerpt(e.getMessage())));
         } else {
           LOG.warning("Dropped a message: " + e.getMessage());
         }
@@ -245,6 +280,18 @@ final class ServerLoop {
         runs.revoked(e.getKey());
       }
     }
+  }
+
+  /** An error text cut to {@link #MAX_ERROR_CHARS}: never an echo of a large request. */
+  static String excerpt(String text) {
+    if (text == null || text.length() <= MAX_ERROR_CHARS) {
+      return text;
+    }
+    int end = MAX_ERROR_CHARS;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "… (" + text.length() + " characters)";
   }
 
   private static byte[] errorBody(Route route, String text) {

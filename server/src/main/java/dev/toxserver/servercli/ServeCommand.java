@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Spec;
     })
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger("tox-server");
+
+  /** The exit status after the server loop failed (EX_SOFTWARE). */
+  static final int EXIT_LOOP_FAILED = 70;
 
   @ParentCommand ToxServerCli parent;
 
@@ -92,8 +96,53 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-message-size",
       paramLabel = "BYTES",
-      description = "Refuse requests larger than this (default: 1048576).")
+      description =
+          "Refuse requests larger than this (default: 1048576). A connection that sends a frame"
+              + " larger than this (plus 4 KiB for routing) is dropped; a multipart message whose"
+              + " frames together pass it is cut short as it arrives and refused.")
   Integer maxMessageSize;
+
+  @Option(
+      names = "--max-queued-runs",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "Runs that may wait for their turn, all clients together (each client has at most one"
+              + " run in flight); more are refused with an error (default: ${DEFAULT-VALUE}).")
+  int maxQueuedRuns;
+
+  @Option(
+      names = "--max-run-args",
+      paramLabel = "N",
+      defaultValue = "4096",
+      description = "Arguments one RUN may have (default: ${DEFAULT-VALUE}).")
+  int maxRunArgs;
+
+  @Option(
+      names = "--max-run-arg-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "262144",
+      description = "Bytes (UTF-8) of one RUN's arguments together (default: ${DEFAULT-VALUE}).")
+  int maxRunArgBytes;
+
+  @Option(
+      names = "--stall-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description =
+          "Cancel a run whose client has taken none of its output for this long, as if the"
+              + " client had gone, so that the next run can start (default: ${DEFAULT-VALUE}).")
+  double stallTimeout;
+
+  @Option(
+      names = "--client-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description =
+          "Close a connection that answers none of the server's ZeroMQ heartbeats (sent every"
+              + " third of this) for this long: a frozen client or a half-open connection; its run"
+              + " is then cancelled (default: ${DEFAULT-VALUE}).")
+  double clientTimeout;
 
   @Override
   public Integer call() {
@@ -119,6 +168,21 @@ final class ServeCommand implements Callable<Integer> {
     if (maxBytes < 256) {
       throw new UsageError("--max-message-size must be at least 256 bytes.");
     }
+    if (maxQueuedRuns < 0 || maxRunArgs < 0 || maxRunArgBytes < 0) {
+      throw new UsageError(
+          "--max-queued-runs, --max-run-args and --max-run-arg-bytes cannot be negative.");
+    }
+    if (!(stallTimeout > 0) || !(clientTimeout >= 0.1) || clientTimeout > 2_000_000) {
+      throw new UsageError(
+          "--stall-timeout must be more than 0 seconds, --client-timeout between 0.1 and 2000000.");
+    }
+    ServerConfig.Limits limits =
+        new ServerConfig.Limits(
+            maxQueuedRuns,
+            maxRunArgs,
+            maxRunArgBytes,
+            Duration.ofMillis((long) (stallTimeout * 1000)),
+            Duration.ofMillis((long) (clientTimeout * 1000)));
     ServerConfig config =
         new ServerConfig(
             BindOption.resolve(bind, parent.bind, parent.env()),
@@ -128,7 +192,8 @@ final class ServeCommand implements Callable<Integer> {
             tee,
             Duration.ofMillis((long) (killGrace * 1000)),
             maxBytes,
-            false); // decided below, once the bind address is known to be loopback or not
+            false, // decided below, once the bind address is known to be loopback or not
+            limits);
     if (auth && r.insecure()) {
       throw new UsageError("--auth and --insecure contradict each other.");
     }
@@ -169,11 +234,32 @@ final class ServeCommand implements Callable<Integer> {
             },
             "tox-server-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    server.terminated().join();
+    Throwable failure = null;
+    try {
+      server.terminated().join();
+    } catch (CompletionException e) {
+      failure = e.getCause();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // Already shutting down (SIGTERM/^C): the hook is doing its job.
+    }
+    if (failure != null) {
+      // Nothing answers requests any more: exit, promptly and non-zero, so that whatever started
+      // the server (the container's start-up hook) starts it again. halt, not exit: after an
+      // OutOfMemoryError other threads may hold up an orderly exit.
+      try {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tox-server: the server failed and stops ("
+                    + failure
+                    + "); start it again (see the log above).");
+        spec.commandLine().getErr().flush();
+      } finally {
+        Runtime.getRuntime().halt(EXIT_LOOP_FAILED);
+      }
     }
     LOG.info("Server stopped");
     return 0;
