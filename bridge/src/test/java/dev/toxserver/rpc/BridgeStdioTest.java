@@ -336,6 +336,26 @@ class BridgeStdioTest {
   }
 
   @Test
+  void aRunCancelledByAnotherClientFinishesCancelledEvenWhenItsCommandExitsZero() throws Exception {
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      b.initialize(project, server.server.port(), false);
+      java.util.concurrent.CompletableFuture<BridgeApi.RunResult> run =
+          b.bridge.run(args("obliging"));
+      b.editor.await(BridgeApi.Output.class, o -> o.text.contains("ready to be cancelled"), T);
+      try (ToxServerClient other = new ToxServerClient(server.endpoint)) {
+        assertThat(other.cancelAll(T)).isEqualTo(1);
+      }
+      BridgeApi.RunResult r = run.get(30, TimeUnit.SECONDS);
+      assertThat(r.returncode).isZero();
+      assertThat(r.cancelled).isTrue();
+      BridgeApi.RunFinished f = b.editor.await(BridgeApi.RunFinished.class, x -> true, T);
+      assertThat(f.returncode).isZero();
+      assertThat(f.cancelled).isTrue();
+    }
+  }
+
+  @Test
   void closingStdinCancelsTheRunAndExitsWithinTwoSeconds() throws Exception {
     Path child = outside.resolve("child.pid");
     Path daemon = outside.resolve("daemon.pid");

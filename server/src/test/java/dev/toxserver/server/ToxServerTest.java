@@ -315,6 +315,37 @@ class ToxServerTest {
   }
 
   @Test
+  void aCancelledRunIsReportedCancelledEvenWhenItsCommandThenExitsZero() throws Exception {
+    try (RawClient raw = new RawClient(server.endpoint)) {
+      // A v1 request (as the original Python client sends): the extra key is one it ignores.
+      raw.send("{\"command\": \"RUN\", \"args\": {\"tox\": [\"obliging\"]}, \"version\": 1}");
+      assertThat(raw.receiveSkippingHeartbeats(T).command()).isEqualTo(Command.OUTPUT);
+      try (ToxServerClient c = client()) {
+        assertThat(c.cancelAll(T)).isEqualTo(1);
+      }
+      Message reply;
+      do {
+        reply = raw.receiveSkippingHeartbeats(T);
+      } while (reply.command() == Command.OUTPUT);
+      assertThat(reply.command()).isEqualTo(Command.RUN);
+      assertThat(reply.args().get("returncode").asInt()).isZero();
+      assertThat(reply.args().get("cancelled").asBoolean()).isTrue();
+    }
+    // The client library hands it on; a run nobody cancelled says nothing of the kind.
+    try (ToxServerClient c = client()) {
+      assertThat(c.run(List.of("echo", "x"), T, new Recorder()).cancelled()).isFalse();
+    }
+    try (RawClient raw = new RawClient(server.endpoint)) {
+      raw.send("{\"command\": \"RUN\", \"args\": {\"tox\": [\"exit\", \"0\"]}}");
+      Message reply;
+      do {
+        reply = raw.receiveSkippingHeartbeats(T);
+      } while (reply.command() == Command.OUTPUT);
+      assertThat(reply.args().has("cancelled")).isFalse();
+    }
+  }
+
+  @Test
   void aSecondRunFromTheSameClientIsRefusedWhileTheFirstIsInFlight() throws Exception {
     Path release = dir.resolve("release");
     try (RawClient raw = new RawClient(server.endpoint)) {
