@@ -121,6 +121,25 @@ class BridgeStdioTest {
   }
 
   @Test
+  void aRejectedInitializeLeavesTheSessionAsIfItNeverCameAndDebounceZeroMeansNoDebounce()
+      throws Exception {
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      assertThatThrownBy(() -> b.initialize(project, server.server.port(), true, -1))
+          .satisfies(e -> assertThat(errorCode(e)).isEqualTo(-32602))
+          .hasMessageContaining("debounceMs");
+      assertThatThrownBy(() -> b.bridge.status(new BridgeApi.Empty()).get(30, TimeUnit.SECONDS))
+          .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.NOT_INITIALIZED));
+      // 0, which the extension's setting allows, is valid: no debounce.
+      assertThat(b.initialize(project, server.server.port(), true, 0).serverReachable).isTrue();
+      Files.writeString(project.resolve("app.py"), "A = 2\n");
+      BridgeApi.RunQueued q = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      assertThat(q.trigger).isEqualTo("change");
+      assertThat(b.editor.await(BridgeApi.RunFinished.class, x -> true, T).error).isNull();
+    }
+  }
+
+  @Test
   void aManualRunIsQueuedStartedStreamedAndFinishedInThatOrder() throws Exception {
     try (TestServer server = server();
         StdioBridge b = StdioBridge.start(dir)) {
