@@ -37,6 +37,9 @@ final class ServerLoop {
   private final Runs runs;
   private final Dispatch dispatch;
 
+  /** Log lines about bad requests: short, escaped ({@link LogExcerpt}) and rate-limited. */
+  private final ClientLogLimit logLimit = new ClientLogLimit();
+
   /**
    * @param authentication the keys when authentication is on, else null
    * @param records where started runs are recorded for a successor; null when unwritable
@@ -175,15 +178,19 @@ final class ServerLoop {
       try {
         request = WireFormat.parseRequest(frames, config.maxMessageBytes());
       } catch (ProtocolException e) {
+        String note = logLimit.admit(e.route());
         if (e.answerable()) {
-          LOG.warning("Bad request from " + e.route() + ": " + e.getMessage());
+          if (note != null) {
+            LOG.warning(
+                "Bad request from " + e.route() + ": " + LogExcerpt.of(e.getMessage()) + note);
+          }
           outbox.reply(e.route(), errorBody(e.route(), e.getMessage()));
-        } else {
-          LOG.warning("Dropped a message: " + e.getMessage());
+        } else if (note != null) {
+          LOG.warning("Dropped a message: " + LogExcerpt.of(e.getMessage()) + note);
         }
         continue;
       }
-      LOG.fine(() -> "Received " + request);
+      LOG.fine(() -> "Received " + LogExcerpt.of(request));
       dispatch.dispatch(request);
     }
   }
