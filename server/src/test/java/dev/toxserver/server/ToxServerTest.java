@@ -232,6 +232,26 @@ class ToxServerTest {
   }
 
   @Test
+  void aProcessThatLeftTheSessionButHoldsTheOutputIsEndedAndCostsEachRunLittle() throws Exception {
+    try (ToxServerClient c = client()) {
+      for (int i = 0; i < 3; i++) {
+        Path pid = dir.resolve("escaped-" + i + ".pid");
+        long start = System.nanoTime();
+        Recorder recorder = new Recorder();
+        FinishedRun r = c.run(List.of("escaped", pid.toString()), T, recorder);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r.returncode()).isZero();
+        assertThat(recorder.stdout()).isEqualTo("escaped\n");
+        // Before: ~2.3 s per run, and the pump thread, the JDK's reaper thread and the pipes
+        // stayed until the escaped process ended (here: 1003 s).
+        assertThat(took).isLessThan(Duration.ofMillis(1500));
+        long escaped = Await.pidIn(pid, T);
+        Await.until(() -> !Await.running(escaped), T, "the escaped holder of the output to end");
+      }
+    }
+  }
+
+  @Test
   void aCancellationUsedAfterItsRunEndedNeverReachesTheNextRun() throws Exception {
     try (ToxServerClient client = new ToxServerClient(server.endpoint)) {
       Cancellation first = new Cancellation();
