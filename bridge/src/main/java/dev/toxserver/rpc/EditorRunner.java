@@ -3,6 +3,7 @@ package dev.toxserver.rpc;
 import dev.toxserver.client.AuthenticationException;
 import dev.toxserver.client.Cancellation;
 import dev.toxserver.client.ClientListener;
+import dev.toxserver.client.FinishedRun;
 import dev.toxserver.client.ServerErrorException;
 import dev.toxserver.client.ServerUnreachableException;
 import dev.toxserver.client.ToxServerClient;
@@ -94,6 +95,7 @@ final class EditorRunner implements RunExecutor, RunListener {
               editor.output(o);
             });
     Integer returncode = null;
+    boolean serverCancelled = false;
     String error = null;
     Fault fault = Fault.NONE;
     try {
@@ -105,8 +107,10 @@ final class EditorRunner implements RunExecutor, RunListener {
         if (!monitor.reachable()) {
           throw new ServerUnreachableException(endpoint, timeout, false);
         }
-        returncode =
-            client.run(run.args(), timeout, timeout, output(run, out), cancellation).returncode();
+        FinishedRun result =
+            client.run(run.args(), timeout, timeout, output(run, out), cancellation);
+        returncode = result.returncode();
+        serverCancelled = result.cancelled(); // e.g. by `bridge cancel` from elsewhere
       }
     } catch (ServerUnreachableException e) {
       error = e.getMessage();
@@ -117,7 +121,7 @@ final class EditorRunner implements RunExecutor, RunListener {
       fault = Fault.REFUSED;
     }
     flusher.end(out);
-    boolean cancelled = run.cancelled();
+    boolean cancelled = run.cancelled() || serverCancelled;
     long ms = (System.nanoTime() - start) / 1_000_000;
     if (returncode != null) {
       return RunOutcome.ran(returncode, cancelled, ms);

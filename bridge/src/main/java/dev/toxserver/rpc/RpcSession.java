@@ -73,7 +73,9 @@ final class RpcSession implements BridgeApi.Bridge {
       try {
         settings = SessionSettings.of(p, defaults);
       } catch (ResponseErrorException e) {
-        return CompletableFuture.failedFuture(e);
+        return CompletableFuture.failedFuture(e); // as if it never came: initialize may follow
+      } catch (RuntimeException e) {
+        return failed(-32602, "initialize: " + e.getMessage());
       }
       initializing = true;
       if (p.processId != null) {

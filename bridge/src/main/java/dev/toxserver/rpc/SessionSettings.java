@@ -71,6 +71,9 @@ record SessionSettings(
     } catch (IllegalArgumentException e) {
       throw error(-32602, "watch.onChange " + e.getMessage());
     }
+    if (w.debounceMs != null && w.debounceMs < 0) {
+      throw error(-32602, "watch.debounceMs must be 0 (no debounce) or more, got " + w.debounceMs);
+    }
     String endpoint = ServerAddress.endpoint(host, port);
     ServerAddress address;
     try {
@@ -90,8 +93,19 @@ record SessionSettings(
             folder,
             w.include == null ? List.of() : w.include,
             w.exclude == null ? List.of() : w.exclude,
-            w.debounceMs == null ? WatchSettings.DEFAULT_DEBOUNCE : Duration.ofMillis(w.debounceMs),
+            debounce(w.debounceMs),
             null));
+  }
+
+  /**
+   * {@code watch.debounceMs}: 0 (which the extension's setting allows) means no debounce, a run per
+   * change as soon as it is seen; the watcher's shortest quiet period, a millisecond, is that.
+   */
+  private static Duration debounce(Integer ms) {
+    if (ms == null) {
+      return WatchSettings.DEFAULT_DEBOUNCE;
+    }
+    return Duration.ofMillis(Math.max(1, ms));
   }
 
   /** The workspace folder, watched, and where a local server runs. */

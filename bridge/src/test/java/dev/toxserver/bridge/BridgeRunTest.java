@@ -146,6 +146,22 @@ class BridgeRunTest {
   }
 
   @Test
+  void aRunCancelledFromElsewhereIsReportedCancelledEvenWhenItsCommandExitsZero() throws Exception {
+    try (TestServer server = TestServer.start(FakeTox.command(), dir);
+        CliProcess run = bridge("-p", port(server), "run", "--", "obliging")) {
+      run.awaitStdout("ready to be cancelled", T);
+      try (CliProcess cancel = bridge("-p", port(server), "cancel")) {
+        assertThat(cancel.waitFor(T)).isZero();
+      }
+      assertThat(run.waitFor(T)).isEqualTo(130);
+      assertThat(run.stdout()).isEqualTo("ready to be cancelled\ncleaned up\n");
+      assertThat(run.stderr())
+          .containsPattern("\\[CANCELLED\\] cancelled \\(exit 0\\) in \\d+\\.\\d s\n$")
+          .doesNotContain("[DONE]");
+    }
+  }
+
+  @Test
   void secondInterruptExitsAtOnceWith130() throws Exception {
     ServerConfig config =
         ServerConfig.local(FakeTox.command(), dir).withKillGrace(Duration.ofSeconds(8));

@@ -121,6 +121,25 @@ class BridgeStdioTest {
   }
 
   @Test
+  void aRejectedInitializeLeavesTheSessionAsIfItNeverCameAndDebounceZeroMeansNoDebounce()
+      throws Exception {
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      assertThatThrownBy(() -> b.initialize(project, server.server.port(), true, -1))
+          .satisfies(e -> assertThat(errorCode(e)).isEqualTo(-32602))
+          .hasMessageContaining("debounceMs");
+      assertThatThrownBy(() -> b.bridge.status(new BridgeApi.Empty()).get(30, TimeUnit.SECONDS))
+          .satisfies(e -> assertThat(errorCode(e)).isEqualTo(BridgeApi.Errors.NOT_INITIALIZED));
+      // 0, which the extension's setting allows, is valid: no debounce.
+      assertThat(b.initialize(project, server.server.port(), true, 0).serverReachable).isTrue();
+      Files.writeString(project.resolve("app.py"), "A = 2\n");
+      BridgeApi.RunQueued q = b.editor.await(BridgeApi.RunQueued.class, x -> true, T);
+      assertThat(q.trigger).isEqualTo("change");
+      assertThat(b.editor.await(BridgeApi.RunFinished.class, x -> true, T).error).isNull();
+    }
+  }
+
+  @Test
   void aManualRunIsQueuedStartedStreamedAndFinishedInThatOrder() throws Exception {
     try (TestServer server = server();
         StdioBridge b = StdioBridge.start(dir)) {
@@ -332,6 +351,26 @@ class BridgeStdioTest {
           b.bridge.cancelAll(new BridgeApi.Empty()).get(30, TimeUnit.SECONDS);
       assertThat(r.cancelled).isEqualTo(1);
       assertThat(other.await(T).returncode()).isEqualTo(-15);
+    }
+  }
+
+  @Test
+  void aRunCancelledByAnotherClientFinishesCancelledEvenWhenItsCommandExitsZero() throws Exception {
+    try (TestServer server = server();
+        StdioBridge b = StdioBridge.start(dir)) {
+      b.initialize(project, server.server.port(), false);
+      java.util.concurrent.CompletableFuture<BridgeApi.RunResult> run =
+          b.bridge.run(args("obliging"));
+      b.editor.await(BridgeApi.Output.class, o -> o.text.contains("ready to be cancelled"), T);
+      try (ToxServerClient other = new ToxServerClient(server.endpoint)) {
+        assertThat(other.cancelAll(T)).isEqualTo(1);
+      }
+      BridgeApi.RunResult r = run.get(30, TimeUnit.SECONDS);
+      assertThat(r.returncode).isZero();
+      assertThat(r.cancelled).isTrue();
+      BridgeApi.RunFinished f = b.editor.await(BridgeApi.RunFinished.class, x -> true, T);
+      assertThat(f.returncode).isZero();
+      assertThat(f.cancelled).isTrue();
     }
   }
 

@@ -104,6 +104,12 @@ final class StdioBridge implements AutoCloseable {
 
   /** initialize for {@code folder} and the server on {@code port}; returns the result. */
   BridgeApi.InitializeResult initialize(Path folder, int port, Boolean autoRun) throws Exception {
+    return initialize(folder, port, autoRun, 100);
+  }
+
+  /** The same with {@code watch.debounceMs}. */
+  BridgeApi.InitializeResult initialize(Path folder, int port, Boolean autoRun, int debounceMs)
+      throws Exception {
     BridgeApi.InitializeParams p = new BridgeApi.InitializeParams();
     p.workspaceFolder = folder.toString();
     p.server = new BridgeApi.ServerOptions();
@@ -112,7 +118,7 @@ final class StdioBridge implements AutoCloseable {
     p.server.timeoutSeconds = 2.0;
     p.autoRun = autoRun;
     p.watch = new BridgeApi.WatchOptions();
-    p.watch.debounceMs = 100;
+    p.watch.debounceMs = debounceMs;
     return bridge.initialize(p).get(30, TimeUnit.SECONDS);
   }
 

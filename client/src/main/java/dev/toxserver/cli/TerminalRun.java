@@ -48,8 +48,9 @@ public final class TerminalRun {
    *
    * @param exitCode what the process should exit with: the command's code, 128+N for signal N, 69
    *     unreachable, 77 authentication failed, 1 refused by the server, 130 cancelled before it
-   *     started
-   * @param cancelled whether it was cancelled (^C) before it ended
+   *     started, or cancelled while running and the command exited 0 anyway
+   * @param cancelled whether it was cancelled (^C here, or by anyone: the server says so) before it
+   *     ended
    * @param serverLost whether the server could not be reached or refused this client's key (then
    *     {@code exitCode} is 69 or 77): the connection is of no more use
    */
@@ -176,8 +177,14 @@ public final class TerminalRun {
       } finally {
         ended = true;
       }
-      boolean cancelled = wasCancelled();
-      Outcome outcome = new Outcome(result.shellExitCode(), cancelled, false);
+      // Cancelled here (^C) or by anyone else (`bridge cancel`, the server stopping): the server
+      // says so, and a cancelled run has not passed even if its command then exited 0.
+      boolean cancelled = wasCancelled() || result.cancelled();
+      int exit = result.shellExitCode();
+      if (cancelled && exit == 0) {
+        exit = ExitCodes.INTERRUPTED;
+      }
+      Outcome outcome = new Outcome(exit, cancelled, false);
       summary(outcome, result.returncode(), System.nanoTime() - started);
       return outcome;
     } catch (ServerUnreachableException | IllegalArgumentException e) {
@@ -199,15 +206,15 @@ public final class TerminalRun {
     }
     long tenths = (nanos + 50_000_000) / 100_000_000;
     String time = tenths / 10 + "." + tenths % 10 + " s"; // not String.format: ~10 ms at start-up
-    String code = returncode < 0 ? "signal " + -returncode : "exit " + outcome.exitCode();
+    String code = returncode < 0 ? "signal " + -returncode : "exit " + returncode;
     String line;
     String color;
-    if (outcome.exitCode() == 0) {
-      line = "[DONE] passed in " + time;
-      color = "\u001b[32m";
-    } else if (outcome.cancelled()) {
+    if (outcome.cancelled()) {
       line = "[CANCELLED] cancelled (" + code + ") in " + time;
       color = "\u001b[33m";
+    } else if (outcome.exitCode() == 0) {
+      line = "[DONE] passed in " + time;
+      color = "\u001b[32m";
     } else {
       line = "[FAIL] failed (" + code + ") in " + time;
       color = "\u001b[31m";

@@ -150,7 +150,7 @@ public final class ToxServerClient implements AutoCloseable {
     JsonNode r = expect(reply, Command.RUN);
     List<String> ran = new ArrayList<>();
     r.path("args").forEach(a -> ran.add(a.asText()));
-    return new FinishedRun(r.path("returncode").asInt(), ran);
+    return new FinishedRun(r.path("returncode").asInt(), ran, r.path("cancelled").asBoolean(false));
   }
 
   private static JsonNode expect(Message reply, Command expected) throws ServerErrorException {

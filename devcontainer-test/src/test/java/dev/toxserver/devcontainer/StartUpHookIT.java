@@ -168,6 +168,34 @@ class StartUpHookIT {
   }
 
   @Test
+  void theLogIsRotatedPastItsCapAtStartAndHoldsNoRunOutput() throws Exception {
+    assertThat(install(featureOptions()).code()).isZero();
+    Path log = workspace.resolve(".tox-server/server.log");
+    Files.createDirectories(log.getParent());
+    String old = "an old server's line\n".repeat(100); // 2100 bytes: over a cap of 1 KiB
+    Files.writeString(log, old);
+    Map<String, String> env = new HashMap<>(withInstalledPath());
+    env.put("TOX_SERVER_LOG_MAX_KB", "1");
+
+    Shell.CommandResult start = hook(featureHook(), env).await(Duration.ofSeconds(90));
+    assertThat(start.code()).as(start.all()).isZero();
+    assertThat(workspace.resolve(".tox-server/server.log.1")).content().isEqualTo(old);
+    assertThat(log).content().doesNotContain("an old server's line").contains("Running server at");
+
+    // 20000 lines (109 KB) of run output reach the client, not the log.
+    Shell.CommandResult run =
+        Shell.bridge(workspace, "-p", Integer.toString(port), "run", "--", "flood", "20000");
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.out()).endsWith("\n19999\n20000\n");
+    Await.until(
+        () -> Files.readString(log).contains("Finished run #1"),
+        Duration.ofSeconds(30),
+        "the server to log the run's end");
+    assertThat(log).content().doesNotContain("\n19999\n");
+    assertThat(Files.size(log)).isLessThan(8192);
+  }
+
+  @Test
   void twoStartsAtOnceMakeOneServer() throws Exception {
     assertThat(install(featureOptions()).code()).isZero();
     Shell.Started a = hook(featureHook(), withInstalledPath());

@@ -52,6 +52,9 @@ public final class CommandRun {
 
   private final Executor threads;
 
+  /** The command's stdout and stderr pipes ({@link ProcessTree#outputPipes}); set once at start. */
+  private volatile Set<String> outputPipes = Set.of();
+
   private CommandRun(
       String name, Process process, Duration grace, OutputSink sink, Executor threads) {
     this.name = name;
@@ -104,6 +107,9 @@ public final class CommandRun {
     DEFAULT_ENV.forEach(environment::putIfAbsent);
     environment.putAll(env);
     CommandRun run = new CommandRun(name, pb.start(), grace, sink, threads);
+    // At once, while the command surely still runs: which pipes are its output, so that a process
+    // that leaves its session but keeps them open can be found when the run ends.
+    run.outputPipes = ProcessTree.outputPipes(run.process.pid());
     threads.execute(run.stdout);
     threads.execute(run.stderr);
     threads.execute(run::supervise);
@@ -245,9 +251,18 @@ public final class CommandRun {
     }
   }
 
-  /** Ends (SIGTERM, then SIGKILL) whatever of the tree is still running, logging {@code why}. */
+  /**
+   * Ends (SIGTERM, then SIGKILL) whatever of the tree is still running, and processes outside it
+   * that hold the run's output pipes, logging {@code why}.
+   */
   private void endLeftovers(String why) {
     List<ProcessHandle> leftovers = ProcessTree.members(process.toHandle());
+    // And whoever left the session but kept the run's output pipes: the run's all the same.
+    for (ProcessHandle holder : ProcessTree.holding(outputPipes)) {
+      if (!leftovers.contains(holder)) {
+        leftovers.add(holder);
+      }
+    }
     if (!leftovers.isEmpty()) {
       LOG.info(() -> name + ": " + why + " " + pids(leftovers));
       terminate(leftovers);
@@ -343,11 +358,25 @@ public final class CommandRun {
         } catch (java.util.concurrent.ExecutionException e) {
           return;
         } catch (java.util.concurrent.TimeoutException e) {
-          boolean stuck =
-              reading
-                  && System.nanoTime() - readSince > TimeUnit.SECONDS.toNanos(2)
-                  && ProcessTree.members(process.toHandle()).isEmpty();
-          if (stuck) {
+          long waiting = reading ? System.nanoTime() - readSince : 0;
+          if (waiting < TimeUnit.MILLISECONDS.toNanos(100)
+              || !ProcessTree.members(process.toHandle()).isEmpty()) {
+            continue;
+          }
+          // The tree is gone and the pipe is empty, yet not closed: a process outside the run's
+          // session (it called setsid) holds it. It is the run's too: end it, or this thread, the
+          // JDK's reaper thread and the pipes would wait for it, and every run would take seconds.
+          List<ProcessHandle> holders = ProcessTree.holding(outputPipes);
+          if (!holders.isEmpty()) {
+            LOG.info(
+                () ->
+                    name
+                        + ": ending processes that left the run's session but hold its output "
+                        + pids(holders));
+            terminate(holders);
+            continue;
+          }
+          if (waiting > TimeUnit.SECONDS.toNanos(2)) {
             LOG.warning(
                 name
                     + ": "

@@ -179,6 +179,75 @@ public final class ProcessTree {
     }
   }
 
+  /**
+   * The pipes a process writes its stdout and stderr to ({@code "pipe:[INODE]"}), read from
+   * /proc/PID/fd; empty when it is gone already, they are not pipes, or there is no /proc.
+   */
+  public static Set<String> outputPipes(long pid) {
+    Set<String> pipes = new LinkedHashSet<>();
+    for (int fd = 1; fd <= 2; fd++) {
+      try {
+        String target = Files.readSymbolicLink(PROC.resolve(pid + "/fd/" + fd)).toString();
+        if (target.startsWith("pipe:")) {
+          pipes.add(target);
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone, or not ours to read
+      }
+    }
+    return pipes;
+  }
+
+  /**
+   * The running processes, this JVM aside, that hold any of {@code pipes} open (as named by {@link
+   * #outputPipes}): whoever could still write to them. Only processes whose /proc/PID/fd this user
+   * may read are seen — this user's.
+   */
+  public static List<ProcessHandle> holding(Set<String> pipes) {
+    List<ProcessHandle> result = new ArrayList<>();
+    if (pipes.isEmpty() || !Files.isDirectory(PROC)) {
+      return result;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
+      for (Path p : dir) {
+        String name = p.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid != self && holds(p.resolve("fd"), pipes)) {
+          ProcessHandle.of(pid).filter(ProcessTree::isRunning).ifPresent(result::add);
+        }
+      }
+    } catch (IOException e) {
+      return result;
+    }
+    return result;
+  }
+
+  private static boolean holds(Path fds, Set<String> pipes) {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(fds)) {
+      for (Path fd : dir) {
+        try {
+          if (pipes.contains(Files.readSymbolicLink(fd).toString())) {
+            return true;
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or another user's
+    }
+    return false;
+  }
+
   /** Every process's stat, or null when /proc cannot be read. */
   private static Map<Long, ProcStat> scan() {
     if (!Files.isDirectory(PROC)) {

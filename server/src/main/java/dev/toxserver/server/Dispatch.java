@@ -17,6 +17,7 @@ final class Dispatch {
 
   private final Map<Command, CommandHandler> handlers;
   private final Outbox outbox;
+  private final ClientLogLimit logLimit = new ClientLogLimit();
 
   /**
    * @param outbox where refusals and internal errors are answered
@@ -31,7 +32,10 @@ final class Dispatch {
     try {
       handle(request);
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Error handling " + request, e);
+      String note = logLimit.admit(request.route());
+      if (note != null) {
+        LOG.log(Level.SEVERE, "Error handling " + LogExcerpt.of(request) + note, e);
+      }
       outbox.send(request.error("Internal server error: " + e));
     }
   }

@@ -85,6 +85,11 @@ final class RunOutput {
       a.put("returncode", code);
       ArrayNode list = a.putArray("args");
       run.args.forEach(list::add);
+      if (run.process.isCancelled()) {
+        // Our extension (v1 clients ignore unknown keys): a cancelled run is cancelled whatever
+        // its exit code; a command that traps SIGTERM and exits 0 has not passed.
+        a.put("cancelled", true);
+      }
       reply = run.request.respond(Command.RUN, a);
     }
     try {

@@ -25,6 +25,9 @@ import java.util.logging.Logger;
 final class Runs {
   private static final Logger LOG = Logger.getLogger("tox-server");
 
+  /** How much of a run's command line its "Started" log line quotes. */
+  private static final int LOG_ARGV_CHARS = 500;
+
   private final ServerConfig config;
   private final RunRecords records;
   private final Outbox outbox;
@@ -89,7 +92,7 @@ final class Runs {
     Heartbeats.schedule(run);
     byClient.put(request.route(), run);
     queue.add(run);
-    LOG.fine(() -> run + " queued for " + request.route() + ": " + args);
+    LOG.fine(() -> run + " queued for " + request.route() + ": " + LogExcerpt.of(args));
   }
 
   /** How many runs wait for their turn. */
@@ -209,7 +212,14 @@ final class Runs {
       run.startedNanos = System.nanoTime();
       current = run;
       live = run.process;
-      LOG.info("Started " + run + " (pid " + run.process.pid() + "): " + String.join(" ", argv));
+      // The arguments are the client's: an excerpt, escaped (a newline in one cannot forge a line).
+      LOG.info(
+          "Started "
+              + run
+              + " (pid "
+              + run.process.pid()
+              + "): "
+              + LogExcerpt.of(String.join(" ", argv), LOG_ARGV_CHARS));
       if (run.toldQueued || run.heartbeatNanos > 0) {
         // A client that asked for heartbeats learns at once, before any output, that it started.
         heartbeats.send(run);

@@ -53,6 +53,9 @@ final class ServerLoop {
   /** The key (ZAP user id) of each client with a run in flight, for revocation. */
   private final Map<Route, String> keyOfRun = new HashMap<>();
 
+  /** Log lines about bad requests: short, escaped ({@link LogExcerpt}) and rate-limited. */
+  private final ClientLogLimit logLimit = new ClientLogLimit();
+
   /**
    * @param authentication the keys when authentication is on, else null
    * @param records where started runs are recorded for a successor; null when unwritable
@@ -225,15 +228,19 @@ final class ServerLoop {
       try {
         request = WireFormat.parseRequest(frames, config.maxMessageBytes());
       } catch (ProtocolException e) {
+        String note = logLimit.admit(e.route());
         if (e.answerable()) {
-          LOG.warning("Bad request from " + e.route() + ": " + e.getMessage());
+          if (note != null) {
+            LOG.warning(
+                "Bad request from " + e.route() + ": " + LogExcerpt.of(e.getMessage()) + note);
+          }
           outbox.reply(e.route(), errorBody(e.route(), excerpt(e.getMessage())));
-        } else {
-          LOG.warning("Dropped a message: " + e.getMessage());
+        } else if (note != null) {
+          LOG.warning("Dropped a message: " + LogExcerpt.of(e.getMessage()) + note);
         }
         continue;
       }
-      LOG.fine(() -> "Received " + request);
+      LOG.fine(() -> "Received " + LogExcerpt.of(request));
       String key = socket.lastUserId();
       if (authorized != null && !authorized.allows(key)) {
         refuseRevoked(request.route(), key);

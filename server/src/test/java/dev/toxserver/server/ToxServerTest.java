@@ -232,6 +232,26 @@ class ToxServerTest {
   }
 
   @Test
+  void aProcessThatLeftTheSessionButHoldsTheOutputIsEndedAndCostsEachRunLittle() throws Exception {
+    try (ToxServerClient c = client()) {
+      for (int i = 0; i < 3; i++) {
+        Path pid = dir.resolve("escaped-" + i + ".pid");
+        long start = System.nanoTime();
+        Recorder recorder = new Recorder();
+        FinishedRun r = c.run(List.of("escaped", pid.toString()), T, recorder);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r.returncode()).isZero();
+        assertThat(recorder.stdout()).isEqualTo("escaped\n");
+        // Before: ~2.3 s per run, and the pump thread, the JDK's reaper thread and the pipes
+        // stayed until the escaped process ended (here: 1003 s).
+        assertThat(took).isLessThan(Duration.ofMillis(1500));
+        long escaped = Await.pidIn(pid, T);
+        Await.until(() -> !Await.running(escaped), T, "the escaped holder of the output to end");
+      }
+    }
+  }
+
+  @Test
   void aCancellationUsedAfterItsRunEndedNeverReachesTheNextRun() throws Exception {
     try (ToxServerClient client = new ToxServerClient(server.endpoint)) {
       Cancellation first = new Cancellation();
@@ -311,6 +331,37 @@ class ToxServerTest {
     try (ToxServerClient c = client()) {
       assertThat(c.cancelAll(T)).isZero();
       assertThat(c.ping(T).get("tasks").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void aCancelledRunIsReportedCancelledEvenWhenItsCommandThenExitsZero() throws Exception {
+    try (RawClient raw = new RawClient(server.endpoint)) {
+      // A v1 request (as the original Python client sends): the extra key is one it ignores.
+      raw.send("{\"command\": \"RUN\", \"args\": {\"tox\": [\"obliging\"]}, \"version\": 1}");
+      assertThat(raw.receiveSkippingHeartbeats(T).command()).isEqualTo(Command.OUTPUT);
+      try (ToxServerClient c = client()) {
+        assertThat(c.cancelAll(T)).isEqualTo(1);
+      }
+      Message reply;
+      do {
+        reply = raw.receiveSkippingHeartbeats(T);
+      } while (reply.command() == Command.OUTPUT);
+      assertThat(reply.command()).isEqualTo(Command.RUN);
+      assertThat(reply.args().get("returncode").asInt()).isZero();
+      assertThat(reply.args().get("cancelled").asBoolean()).isTrue();
+    }
+    // The client library hands it on; a run nobody cancelled says nothing of the kind.
+    try (ToxServerClient c = client()) {
+      assertThat(c.run(List.of("echo", "x"), T, new Recorder()).cancelled()).isFalse();
+    }
+    try (RawClient raw = new RawClient(server.endpoint)) {
+      raw.send("{\"command\": \"RUN\", \"args\": {\"tox\": [\"exit\", \"0\"]}}");
+      Message reply;
+      do {
+        reply = raw.receiveSkippingHeartbeats(T);
+      } while (reply.command() == Command.OUTPUT);
+      assertThat(reply.args().has("cancelled")).isFalse();
     }
   }
 

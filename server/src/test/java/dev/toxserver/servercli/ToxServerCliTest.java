@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toxserver.cli.ExitCodes;
 import dev.toxserver.client.FinishedRun;
+import dev.toxserver.protocol.Command;
+import dev.toxserver.protocol.Json;
+import dev.toxserver.protocol.Message;
 import dev.toxserver.support.AsyncClient;
 import dev.toxserver.support.Await;
 import dev.toxserver.support.CliProcess;
 import dev.toxserver.support.FakeTox;
+import dev.toxserver.support.RawClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -103,6 +107,40 @@ class ToxServerCliTest {
         assertThat(run.waitFor(T)).isZero();
         assertThat(run.stdout()).isEqualTo("-e\npy\n--\n-k\nx y\n");
       }
+    }
+  }
+
+  @Test
+  void whatClientsSendIsLoggedShortEscapedAndRateLimited() throws Exception {
+    int port = CliProcess.freePort();
+    try (CliProcess server = serve(port);
+        RawClient raw = new RawClient("tcp://127.0.0.1:" + port)) {
+      // 60 bad requests of 100 KB each, whose text tries to forge a log line of its own.
+      String hostile = "X\nSEVERE: forged line " + "A".repeat(100_000);
+      for (int i = 0; i < 60; i++) {
+        raw.send(
+            "{\"command\": " + Json.toText(Json.NODES.textNode(hostile)) + ", \"args\": null}");
+        assertThat(raw.receive(T).command()).isEqualTo(Command.ERR);
+      }
+      // A run whose argument does the same; once it is logged as finished, all above is too.
+      raw.send(
+          "{\"command\": \"RUN\", \"args\": {\"tox\": [\"echo\", \"x\\nWARNING: forged run\"]}}");
+      Message reply;
+      do {
+        reply = raw.receiveSkippingHeartbeats(T);
+      } while (reply.command() == Command.OUTPUT);
+      assertThat(reply.command()).isEqualTo(Command.RUN);
+      server.awaitStderr("Finished run #1", T);
+      String log = server.stderr();
+      assertThat(log.length()).as(log).isLessThan(10_000);
+      assertThat(log.lines())
+          .noneMatch(l -> l.startsWith("SEVERE: forged") || l.startsWith("WARNING: forged"));
+      assertThat(log)
+          .contains("Unknown command: X\\nSEVERE: forged line AAAA")
+          .contains("… (100039 chars)")
+          .contains("x\\nWARNING: forged run")
+          .contains("more are not logged for now");
+      assertThat(server.countStderr("Bad request from")).isLessThanOrEqualTo(5);
     }
   }
 
