@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * depends on the other two, so it sees everything):
  *
  * <pre>
- *   client kit   dev.toxserver.{protocol, transport, client, keys, cli}
+ *   client kit   dev.toxserver.{protocol, transport, text, client, keys, cli}
  *   server       dev.toxserver.{server, process, auth, servercli}      uses the client kit
  *   bridge       dev.toxserver.{bridge, schedule, rpc, watch, local}   uses the client kit;
  *                                                                      only local uses the server
@@ -40,6 +40,7 @@ class ArchitectureTest {
     "dev.toxserver.transport..",
     "dev.toxserver.client..",
     "dev.toxserver.keys..",
+    "dev.toxserver.text..",
     "dev.toxserver.cli.."
   };
   private static final String[] SERVER = {

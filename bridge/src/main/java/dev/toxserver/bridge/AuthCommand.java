@@ -8,8 +8,8 @@ import dev.toxserver.keys.KeyFileException;
 import dev.toxserver.keys.KeyFiles;
 import dev.toxserver.keys.KeyPair;
 import dev.toxserver.keys.ProjectKeys;
-import dev.toxserver.keys.SafeNames;
 import dev.toxserver.keys.StateDir;
+import dev.toxserver.text.LogText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +152,11 @@ final class AuthCommand implements Callable<Integer> {
     }
     if (existing != null) {
       out.println(
-          "Already authorised for " + dir + ": " + SafeNames.of(existing) + ". Nothing changed.");
+          "Already authorised for "
+              + dir
+              + ": "
+              + LogText.escaped(existing)
+              + ". Nothing changed.");
     } else {
       Path file = freeFile(authorized, clientName(parent.env()), pair.publicKey());
       KeyFiles.writePublic(file, pair.publicKey());
@@ -208,7 +212,7 @@ final class AuthCommand implements Callable<Integer> {
             + authorized
             + "):");
     for (Entry e : entries) {
-      String name = SafeNames.of(e.file.getFileName().toString());
+      String name = LogText.escaped(e.file.getFileName().toString());
       if (e.key == null) {
         out.println("  " + name + "  (not a key, ignored by the server: " + e.problem + ")");
       } else {
@@ -235,7 +239,7 @@ final class AuthCommand implements Callable<Integer> {
       throw new UsageError(
           "--revoke needs a NAME from 'bridge auth --list' (a file name in"
               + " .tox-server/authorized_keys/), or a public key; not "
-              + SafeNames.of(name)
+              + LogText.escaped(name)
               + ".");
     }
     Path authorized = ProjectKeys.authorizedDir(dir);
@@ -262,7 +266,7 @@ final class AuthCommand implements Callable<Integer> {
       if (gone.isEmpty() && listed) {
         // A name with control characters, as --list shows it escaped.
         for (Entry e : entries(authorized)) {
-          String shown = SafeNames.of(e.file.getFileName().toString());
+          String shown = LogText.escaped(e.file.getFileName().toString());
           if (shown.equals(name) || shown.equals(name + ".key")) {
             gone.add(e.file);
           }
@@ -272,7 +276,7 @@ final class AuthCommand implements Callable<Integer> {
     if (gone.isEmpty()) {
       out.println(
           "No authorised client named "
-              + SafeNames.of(name)
+              + LogText.escaped(name)
               + " in "
               + authorized
               + ": nothing to revoke ('bridge auth --list' shows the names).");
@@ -282,9 +286,9 @@ final class AuthCommand implements Callable<Integer> {
       Files.deleteIfExists(file); // a link itself, never what it points at
       out.println(
           "Revoked "
-              + SafeNames.of(file.getFileName().toString())
+              + LogText.escaped(file.getFileName().toString())
               + ": removed "
-              + SafeNames.of(file)
+              + LogText.escaped(file)
               + ".");
     }
     out.println(
@@ -328,7 +332,7 @@ final class AuthCommand implements Callable<Integer> {
         out.add(new Entry(f, KeyFiles.readPublicNoFollow(f), null));
       } catch (KeyFileException e) {
         String why = e.getMessage();
-        String shown = SafeNames.of(f);
+        String shown = LogText.escaped(f);
         out.add(
             new Entry(
                 f,

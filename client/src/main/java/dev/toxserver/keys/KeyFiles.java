@@ -1,5 +1,6 @@
 package dev.toxserver.keys;
 
+import dev.toxserver.text.LogText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ public final class KeyFiles {
     if (!pair.consistent()) {
       throw new KeyFileException(
           file,
-          SafeNames.of(file)
+          LogText.escaped(file)
               + ": its public-key does not belong to its secret-key (the file was edited).");
     }
     return pair;
@@ -94,7 +95,7 @@ public final class KeyFiles {
    */
   public static byte[] read(Path file, boolean follow) throws KeyFileException {
     LinkOption[] links = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-    String name = SafeNames.of(file);
+    String name = LogText.escaped(file);
     if (!follow && Files.isSymbolicLink(file)) {
       throw new KeyFileException(
           file, name + " is a symbolic link: key files are read only when they are plain files.");
@@ -138,7 +139,7 @@ public final class KeyFiles {
               .toString();
     } catch (CharacterCodingException e) {
       throw new KeyFileException(
-          file, SafeNames.of(file) + " is not text: it is not a ZeroMQ certificate.");
+          file, LogText.escaped(file) + " is not text: it is not a ZeroMQ certificate.");
     }
     Map<String, String> curve = new HashMap<>();
     String section = null;
@@ -152,7 +153,7 @@ public final class KeyFiles {
       if (!m.matches()) {
         throw new KeyFileException(
             file,
-            SafeNames.of(file)
+            LogText.escaped(file)
                 + " cannot be read as a ZeroMQ certificate: line "
                 + n
                 + " is not ZPL.");
@@ -177,7 +178,7 @@ public final class KeyFiles {
   private static byte[] key(Path file, Map<String, String> curve, String name)
       throws KeyFileException {
     String z85 = curve.get(name);
-    String shown = SafeNames.of(file);
+    String shown = LogText.escaped(file);
     if (z85 == null || z85.isEmpty()) {
       throw new KeyFileException(
           file, shown + " has no curve " + name + ": it is not a ZeroMQ certificate.");

@@ -2,7 +2,7 @@ package dev.toxserver.auth;
 
 import dev.toxserver.keys.KeyFileException;
 import dev.toxserver.keys.KeyFiles;
-import dev.toxserver.keys.SafeNames;
+import dev.toxserver.text.LogText;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import org.zeromq.ZMQ;
  * <p>Files are read without following symbolic links (a link is reported, never read), at most
  * {@link KeyFiles#MAX_BYTES} each. A file that is not a key is reported by its name, never by its
  * content, once per change, and the other keys keep working. Names in the log have control
- * characters escaped ({@link SafeNames}).
+ * characters escaped ({@link dev.toxserver.text.LogText}).
  */
 public final class AuthorizedKeys {
   private static final Logger LOG = Logger.getLogger("tox-server");
@@ -123,9 +123,9 @@ public final class AuthorizedKeys {
       if (name.endsWith(KeyFiles.SECRET_SUFFIX)) {
         LOG.warning(
             "Ignoring "
-                + SafeNames.of(file)
+                + LogText.escaped(file)
                 + ": it is a secret key file, and secret keys never belong in "
-                + SafeNames.of(dir)
+                + LogText.escaped(dir)
                 + ". Delete it, and treat that key as exposed.");
         continue;
       }
@@ -145,7 +145,7 @@ public final class AuthorizedKeys {
     }
     keys = loaded;
     publish();
-    LOG.fine(() -> "Authorised client keys: " + keys.size() + " in " + SafeNames.of(dir));
+    LOG.fine(() -> "Authorised client keys: " + keys.size() + " in " + LogText.escaped(dir));
     if (!first) {
       for (Runnable l : listeners) {
         l.run();
@@ -188,7 +188,10 @@ public final class AuthorizedKeys {
       }
     } catch (IOException e) {
       LOG.warning(
-          "Cannot read " + SafeNames.of(dir) + ": " + SafeNames.of(String.valueOf(e.getMessage())));
+          "Cannot read "
+              + LogText.escaped(dir)
+              + ": "
+              + LogText.escaped(String.valueOf(e.getMessage())));
     }
     out.sort(null);
     return out;

@@ -1,6 +1,6 @@
 package dev.toxserver.auth;
 
-import dev.toxserver.keys.SafeNames;
+import dev.toxserver.text.LogText;
 import dev.toxserver.transport.Wakeup;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +146,7 @@ public final class ZapHandler implements AutoCloseable {
         status = "200";
         text = "OK";
         userId = z85;
-        LOG.fine(() -> "Accepted " + address + ", key " + z85 + " (" + SafeNames.of(file) + ")");
+        LOG.fine(() -> "Accepted " + address + ", key " + z85 + " (" + LogText.escaped(file) + ")");
       } else if (limited) {
         status = "400";
         text = "Unknown key";
@@ -161,7 +161,7 @@ public final class ZapHandler implements AutoCloseable {
                 + ": its key "
                 + z85
                 + " is not in "
-                + SafeNames.of(keys.dir())
+                + LogText.escaped(keys.dir())
                 + ". To authorise that client, run 'bridge auth' on the host in the project"
                 + " folder.");
       }

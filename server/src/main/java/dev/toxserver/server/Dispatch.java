@@ -2,6 +2,7 @@ package dev.toxserver.server;
 
 import dev.toxserver.protocol.Command;
 import dev.toxserver.protocol.Message;
+import dev.toxserver.text.LogText;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -34,7 +35,7 @@ final class Dispatch {
     } catch (RuntimeException e) {
       String note = logLimit.admit(request.route());
       if (note != null) {
-        LOG.log(Level.SEVERE, "Error handling " + LogExcerpt.of(request) + note, e);
+        LOG.log(Level.SEVERE, "Error handling " + LogText.excerpt(request) + note, e);
       }
       outbox.send(request.error("Internal server error: " + e));
     }

@@ -5,6 +5,7 @@ import dev.toxserver.process.CommandRun;
 import dev.toxserver.process.Executables;
 import dev.toxserver.protocol.Message;
 import dev.toxserver.protocol.Route;
+import dev.toxserver.text.LogText;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ final class Runs {
     Heartbeats.schedule(run);
     byClient.put(request.route(), run);
     queue.add(run);
-    LOG.fine(() -> run + " queued for " + request.route() + ": " + LogExcerpt.of(args));
+    LOG.fine(() -> run + " queued for " + request.route() + ": " + LogText.excerpt(args));
   }
 
   /** How many runs wait for their turn. */
@@ -219,7 +220,7 @@ final class Runs {
               + " (pid "
               + run.process.pid()
               + "): "
-              + LogExcerpt.of(String.join(" ", argv), LOG_ARGV_CHARS));
+              + LogText.excerpt(String.join(" ", argv), LOG_ARGV_CHARS));
       if (run.toldQueued || run.heartbeatNanos > 0) {
         // A client that asked for heartbeats learns at once, before any output, that it started.
         heartbeats.send(run);

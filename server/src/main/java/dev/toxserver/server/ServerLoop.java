@@ -2,13 +2,13 @@ package dev.toxserver.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toxserver.auth.AuthorizedKeys;
-import dev.toxserver.keys.SafeNames;
 import dev.toxserver.protocol.Command;
 import dev.toxserver.protocol.Json;
 import dev.toxserver.protocol.Message;
 import dev.toxserver.protocol.ProtocolException;
 import dev.toxserver.protocol.Route;
 import dev.toxserver.protocol.WireFormat;
+import dev.toxserver.text.LogText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +53,10 @@ final class ServerLoop {
   /** The key (ZAP user id) of each client with a run in flight, for revocation. */
   private final Map<Route, String> keyOfRun = new HashMap<>();
 
-  /** Log lines about bad requests: short, escaped ({@link LogExcerpt}) and rate-limited. */
+  /**
+   * Log lines about bad requests: short, escaped ({@link dev.toxserver.text.LogText}) and
+   * rate-limited.
+   */
   private final ClientLogLimit logLimit = new ClientLogLimit();
 
   /**
@@ -232,15 +235,15 @@ final class ServerLoop {
         if (e.answerable()) {
           if (note != null) {
             LOG.warning(
-                "Bad request from " + e.route() + ": " + LogExcerpt.of(e.getMessage()) + note);
+                "Bad request from " + e.route() + ": " + LogText.excerpt(e.getMessage()) + note);
           }
           outbox.reply(e.route(), errorBody(e.route(), excerpt(e.getMessage())));
         } else if (note != null) {
-          LOG.warning("Dropped a message: " + LogExcerpt.of(e.getMessage()) + note);
+          LOG.warning("Dropped a message: " + LogText.excerpt(e.getMessage()) + note);
         }
         continue;
       }
-      LOG.fine(() -> "Received " + LogExcerpt.of(request));
+      LOG.fine(() -> "Received " + LogText.excerpt(request));
       String key = socket.lastUserId();
       if (authorized != null && !authorized.allows(key)) {
         refuseRevoked(request.route(), key);
@@ -267,7 +270,7 @@ final class ServerLoop {
             + ": its key "
             + key
             + " is no longer authorised (not in "
-            + SafeNames.of(authorized.dir())
+            + LogText.escaped(authorized.dir())
             + ")");
     outbox.reply(
         client,

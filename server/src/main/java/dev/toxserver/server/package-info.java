@@ -20,9 +20,9 @@
  *       pump threads to the client) and {@link dev.toxserver.server.Heartbeats}.
  *   <li>Outbox: {@link dev.toxserver.server.Outbox}, replies per client ({@link
  *       dev.toxserver.server.Peer}) with backpressure, and what happens when a client is gone.
- *   <li>Logging what clients send: {@link dev.toxserver.server.LogExcerpt} (short and escaped:
- *       every log line that quotes a client uses it) and {@link
- *       dev.toxserver.server.ClientLogLimit} (lines about bad requests, per client and overall).
+ *   <li>Logging what clients send: {@link dev.toxserver.text.LogText} (short and escaped: every log
+ *       line that quotes a client uses it) and {@link dev.toxserver.server.ClientLogLimit} (lines
+ *       about bad requests, per client and overall).
  * </ul>
  *
  * <p>The path of a request: the loop polls the socket, receives and parses the request, and {@link

@@ -7,22 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The escaping and the rate limit behind the server's log lines about clients. */
-class LogExcerptTest {
-  @Test
-  void controlCharactersLineSeparatorsAndBidiOverridesAreShownNotWritten() {
-    assertThat(LogExcerpt.of("a\nb\r\tc\u001b[31md\u0085e\u2028f\u202eg\\h\u007f"))
-        .isEqualTo("a\\nb\\r\\tc\\x1b[31md\\x85e\\u2028f\\u202eg\\\\h\\x7f");
-    assertThat(LogExcerpt.of("plain text, ünïcödé 🙂")).isEqualTo("plain text, ünïcödé 🙂");
-  }
-
-  @Test
-  void longTextIsCutAndSaysHowLongItWasNeverHalfACharacter() {
-    assertThat(LogExcerpt.of("x".repeat(1000))).isEqualTo("x".repeat(200) + "… (1000 chars)");
-    String emoji = "x".repeat(199) + "🙂🙂";
-    assertThat(LogExcerpt.of(emoji)).isEqualTo("x".repeat(199) + "… (203 chars)");
-  }
-
+/** The rate limit behind the server's log lines about clients. */
+class ClientLogLimitTest {
   @Test
   void eachClientGetsFiveLinesPerWindowAndTheNextWindowSaysHowManyWereLeftOut() {
     AtomicLong now = new AtomicLong();
