@@ -3,54 +3,37 @@ package dev.toxserver.servercli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toxserver.support.Await;
-import dev.toxserver.support.FakeJava;
 import dev.toxserver.support.FakeTox;
-import java.io.File;
+import dev.toxserver.support.LauncherContract;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@code server/bin/tox-server}, the committed launcher, on the jar that 'mvn package' built. */
+/**
+ * {@code server/bin/tox-server}, the committed launcher, on the jar that 'mvn package' built: the
+ * launchers' contract, and what is the server's own.
+ */
 @Timeout(120)
-class LauncherIT {
+class LauncherIT extends LauncherContract {
   static final Path LAUNCHER = Path.of("bin/tox-server").toAbsolutePath();
 
-  @TempDir Path dir;
-
-  private record Launched(int code, String out, String err) {}
-
-  private Launched launch(String... args) throws Exception {
-    return launch(Map.of(), args);
+  @Override
+  protected String program() {
+    return "tox-server";
   }
 
-  private Launched launch(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
-    cmd.addAll(List.of(args));
-    Path out = dir.resolve("out.txt");
-    Path err = dir.resolve("err.txt");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Launched(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  @Override
+  protected Path launcher() {
+    return LAUNCHER;
+  }
+
+  @Override
+  protected String longRunningCommand() {
+    return "serve";
   }
 
   private static String read(Path file) {
@@ -59,51 +42,6 @@ class LauncherIT {
     } catch (IOException e) {
       return "(unreadable: " + e + ")";
     }
-  }
-
-  @Test
-  void theLauncherRunsTheBuiltJarAndRecordsAStartUpArchive() throws Exception {
-    Launched version = launch("--version");
-    assertThat(version.code()).isZero();
-    assertThat(version.out()).startsWith("tox-server ");
-    assertThat(version.err()).as("nothing but the answer").isEmpty();
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .anyMatch(n -> n.startsWith("tox-server-") && (n.endsWith(".jsa") || n.endsWith(".aot")));
-    }
-  }
-
-  @Test
-  void anOldJavaInJavaHomeIsRefusedWithAClearMessageAndNeverRun() throws Exception {
-    FakeJava java11 = FakeJava.jdk(dir.resolve("jdk-11"), "11.0.22");
-
-    Launched run = launch(Map.of("JAVA_HOME", java11.home().toString()), "--version");
-
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.out()).isEmpty();
-    assertThat(run.err())
-        .isEqualTo(
-            "tox-server needs Java 17 or newer; found 11 at "
-                + java11.java()
-                + "; set JAVA_HOME to a Java 17 or newer installation\n");
-    assertThat(java11.calls()).as("the JDK's release file tells the version").isEmpty();
-  }
-
-  @Test
-  void anOldJavaOnThePathIsAskedForItsVersionAndNothingElse() throws Exception {
-    FakeJava java11 = FakeJava.alone(dir.resolve("old-java"), "11.0.22");
-
-    Launched run =
-        launch(Map.of("JAVA_HOME", "", "PATH", java11.bin() + ":/usr/bin:/bin"), "--version");
-
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.out()).isEmpty();
-    assertThat(run.err())
-        .isEqualTo(
-            "tox-server needs Java 17 or newer; found 11 at "
-                + java11.java()
-                + "; set JAVA_HOME to a Java 17 or newer installation\n");
-    assertThat(java11.calls()).containsExactly("-version");
   }
 
   @Test
