@@ -292,29 +292,40 @@ class BridgeWatchTest {
     }
   }
 
+  /** {@code tox-server serve} on {@code port}, running the fake tox. */
+  private static String[] fakeToxServer(int port) {
+    return new String[] {
+      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
+    };
+  }
+
+  /**
+   * {@code bridge watch} of the project against {@code port}; each run waits for {@code release}.
+   */
+  private CliProcess watchWaitingFor(int port, Path release) throws Exception {
+    return CliProcess.startMain(
+        "dev.toxserver.bridge.BridgeCli",
+        dir,
+        Map.of(),
+        true,
+        "-p",
+        Integer.toString(port),
+        "-t",
+        "2",
+        "watch",
+        project.toString(),
+        "--",
+        "wait-for",
+        release.toString());
+  }
+
   @Test
   void aServerKilledMidRunIsReportedAndTheNextSaveRunsOnTheRestartedServer() throws Exception {
     int port = CliProcess.freePort();
-    String[] serve = {
-      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
-    };
+    String[] serve = fakeToxServer(port);
     Path release = outside.resolve("release");
     CliProcess first = CliProcess.start(outside, serve);
-    try (CliProcess watch =
-        CliProcess.startMain(
-            "dev.toxserver.bridge.BridgeCli",
-            dir,
-            Map.of(),
-            true,
-            "-p",
-            Integer.toString(port),
-            "-t",
-            "2",
-            "watch",
-            project.toString(),
-            "--",
-            "wait-for",
-            release.toString())) {
+    try (CliProcess watch = watchWaitingFor(port, release)) {
       first.awaitStderr("^C to exit", T);
       watch.awaitStderr("Watching", T);
       write(project.resolve("app.py"), "A = 2\n");
@@ -347,27 +358,11 @@ class BridgeWatchTest {
   @Test
   void nothingOfALostConnectionReachesTheRestartedServer() throws Exception {
     int port = CliProcess.freePort();
-    String[] serve = {
-      "-p", Integer.toString(port), "serve", "--no-tee", "--command", "/bin/sh " + FakeTox.script()
-    };
+    String[] serve = fakeToxServer(port);
     Path release = outside.resolve("release");
     Path secondLog = outside.resolve("second.log");
     CliProcess first = CliProcess.start(outside, serve);
-    try (CliProcess watch =
-        CliProcess.startMain(
-            "dev.toxserver.bridge.BridgeCli",
-            dir,
-            Map.of(),
-            true,
-            "-p",
-            Integer.toString(port),
-            "-t",
-            "2",
-            "watch",
-            project.toString(),
-            "--",
-            "wait-for",
-            release.toString())) {
+    try (CliProcess watch = watchWaitingFor(port, release)) {
       first.awaitStderr("^C to exit", T);
       watch.awaitStderr("Watching", T);
       write(project.resolve("app.py"), "A = 2\n");
