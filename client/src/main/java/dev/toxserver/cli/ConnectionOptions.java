@@ -31,8 +31,8 @@ public final class ConnectionOptions {
       names = {"-p", "--port"},
       paramLabel = "PORT",
       description =
-          "TCP port of the server (env TOX_SERVER_PORT). Required. For serve, 0 picks a free"
-              + " port and logs it.")
+          "TCP port of the server (env TOX_SERVER_PORT). Required. 'tox-server serve' also"
+              + " takes 0: it picks a free port and logs it.")
   Integer port;
 
   @Option(
