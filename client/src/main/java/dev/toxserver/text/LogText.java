@@ -37,15 +37,24 @@ public final class LogText {
    */
   public static String excerpt(Object text, int max) {
     String s = String.valueOf(text);
-    int end = Math.min(s.length(), max);
-    if (end < s.length() && end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
-      end--;
-    }
+    int end = cutPoint(s, max);
     StringBuilder sb = escape(s, end, new StringBuilder(end + 16));
     if (end < s.length()) {
       sb.append("… (").append(s.length()).append(" chars)");
     }
     return sb.toString();
+  }
+
+  /**
+   * Where to cut {@code s} to keep at most {@code max} characters of it, never in half a character:
+   * its length when it is short enough.
+   */
+  public static int cutPoint(String s, int max) {
+    int end = Math.min(s.length(), max);
+    if (end < s.length() && end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return end;
   }
 
   private static StringBuilder escape(String s, int end, StringBuilder sb) {

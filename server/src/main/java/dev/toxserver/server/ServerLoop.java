@@ -297,11 +297,10 @@ final class ServerLoop {
     if (text == null || text.length() <= MAX_ERROR_CHARS) {
       return text;
     }
-    int end = MAX_ERROR_CHARS;
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end) + "… (" + text.length() + " characters)";
+    return text.substring(0, LogText.cutPoint(text, MAX_ERROR_CHARS))
+        + "… ("
+        + text.length()
+        + " characters)";
   }
 
   private static byte[] errorBody(Route route, String text) {
